@@ -1,0 +1,69 @@
+//! exportfix's engine: CommonJS source text in, export-bug findings and minimal text edits out.
+//!
+//! This crate is pure: no file system, no printing, no global state beyond swc's per-thread `GLOBALS`, which
+//! every call sets up for itself. Parsing and analysis recurse over the syntax tree, so deeply nested input needs
+//! a deep stack: run calls on threads with large stacks (the CLI uses 256 MB).
+
+mod apply;
+mod diagnostic;
+mod model;
+mod parse;
+mod rules;
+mod source_type;
+mod text;
+
+pub use apply::{fix, FixError, FixOutcome};
+pub use diagnostic::{Applicability, Edit, Finding, Fix, RuleId};
+pub use parse::SyntaxError;
+pub use source_type::{Exclusion, FileClass, SourceType};
+pub use text::LineIndex;
+
+/// Which style rules run besides the bug rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Style {
+    /// Report only files that mix `exports` and `module.exports` (`mixed-exports`).
+    #[default]
+    Mixed,
+    /// Also report files that consistently use `exports.x` (`prefer-module-exports`).
+    ModuleExports,
+}
+
+/// What the caller chooses about an analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Settings {
+    pub style: Style,
+}
+
+/// The result of analysing one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Analysis {
+    /// The file is an ES module (it has `import`/`export` declarations): CommonJS rules do not apply.
+    EsModule,
+    /// A CommonJS script, with its findings in source order.
+    CommonJs(Vec<Finding>),
+}
+
+impl Analysis {
+    pub fn findings(&self) -> &[Finding] {
+        match self {
+            Analysis::EsModule => &[],
+            Analysis::CommonJs(findings) => findings,
+        }
+    }
+}
+
+/// Analyses one file's text. Fails only when the text is not JavaScript (or TypeScript) that Node could load.
+pub fn analyze(
+    source: &str,
+    source_type: SourceType,
+    settings: &Settings,
+) -> Result<Analysis, SyntaxError> {
+    let parsed = parse::with_script(source, source_type, |script| {
+        let model = model::ExportModel::build(script);
+        rules::check(&model, source, settings)
+    })?;
+    Ok(match parsed {
+        parse::Parsed::EsModule => Analysis::EsModule,
+        parse::Parsed::Script(findings) => Analysis::CommonJs(findings),
+    })
+}
