@@ -1,6 +1,88 @@
-use crate::diagnostic::Finding;
+//! The rules. Each lives in its own file with its documentation and its pass/fail/fix tables; this module runs
+//! them over one file's export model and turns their violations into located findings.
+
+mod exports_reassign;
+mod lost_export;
+mod mixed_exports;
+mod prefer_module_exports;
+mod rewrite;
+#[cfg(test)]
+mod table;
+
+use std::ops::Range;
+
+use crate::diagnostic::{Applicability, Finding, Fix, RuleId};
 use crate::model::ExportModel;
-use crate::Settings;
-pub fn check(_model: &ExportModel, _source: &str, _settings: &Settings) -> Vec<Finding> {
-    Vec::new()
+use crate::text::LineIndex;
+use crate::{Settings, Style};
+use rewrite::RewritePlan;
+
+/// What a rule reports, before it is located in lines and columns.
+pub struct Violation {
+    pub rule: RuleId,
+    pub range: Range<usize>,
+    pub message: String,
+    /// The fix title and its applicability, when the file's rewrite applies to this violation.
+    pub fix: Option<(&'static str, Applicability)>,
+}
+
+/// Everything the rules share about one file.
+pub struct Context<'m, 'a> {
+    pub model: &'m ExportModel<'a>,
+    pub plan: RewritePlan,
+    pub line_index: LineIndex<'a>,
+}
+
+impl Context<'_, '_> {
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_index.line_column(offset).0
+    }
+}
+
+pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Vec<Finding> {
+    if model.unanalysable.is_some() || model.original.references.is_empty() {
+        return Vec::new();
+    }
+    let context = Context {
+        model,
+        plan: RewritePlan::new(model),
+        line_index: LineIndex::new(source),
+    };
+    let mut violations = exports_reassign::check(&context);
+    violations.extend(lost_export::check(&context));
+    if violations.is_empty() {
+        violations.extend(mixed_exports::check(&context));
+        if settings.style == Style::ModuleExports {
+            violations.extend(prefer_module_exports::check(&context));
+        }
+    }
+    // One rewrite serves every finding of the file, so they share its edits and its weakest applicability.
+    let applicability = violations
+        .iter()
+        .filter_map(|violation| violation.fix.map(|(_, applicability)| applicability))
+        .max()
+        .unwrap_or(Applicability::Safe);
+    let mut findings: Vec<Finding> = violations
+        .into_iter()
+        .map(|violation| {
+            let (line, column) = context.line_index.line_column(violation.range.start);
+            let fix = violation.fix.and_then(|(title, _)| {
+                context.plan.edits.clone().map(|edits| Fix {
+                    applicability,
+                    title: title.to_owned(),
+                    edits,
+                })
+            });
+            Finding {
+                rule: violation.rule,
+                range: violation.range,
+                line,
+                column,
+                message: violation.message,
+                fix,
+            }
+        })
+        .collect();
+    findings.sort_by_key(|finding| (finding.range.start, finding.rule));
+    findings
 }

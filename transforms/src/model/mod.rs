@@ -1,0 +1,223 @@
+//! The export model: every reference to the module's own `exports` and `module.exports`, what it does, and which
+//! object it touches, in the original program and in a candidate rewrite of it.
+//!
+//! Rules ask one question of the model: "if these `exports` references were rewritten to `module.exports`, what
+//! would every reference see, and what would the module export?". [`ExportModel::simulate`] answers it by walking
+//! the program in evaluation order with an abstract state per binding (see [`value`]).
+
+mod value;
+mod walker;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use crate::parse::ResolvedScript;
+pub use value::{State, Value};
+
+/// The object `exports` and `module.exports` both start as.
+pub fn value_initial() -> Value {
+    value::INITIAL
+}
+
+/// A reference is identified by the byte offset where it starts in the original text.
+pub type RefId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The wrapper's `exports` binding.
+    Exports,
+    /// `module.exports` (or `module["exports"]`) of the wrapper's `module`.
+    ModuleExports,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Usage {
+    /// The binding itself is assigned.
+    Assign(AssignForm),
+    /// A property of the object is written: `exports.a = …`, `Object.defineProperty(exports, …)`, `delete`.
+    PropertyWrite { property: Option<String> },
+    /// A property of the object is read, or the object is compared.
+    Read,
+    /// `typeof exports`: an environment probe, not a use.
+    Typeof,
+    /// The object itself is passed, stored or returned: it escapes and may be written through other names.
+    Escape,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignForm {
+    /// `exports = X`
+    Plain,
+    /// `exports += X`, `exports ||= X`, `exports++`
+    Compound,
+    /// `[exports] = …`, `({ exports } = …)`, `for (exports in …)`
+    Pattern,
+    /// A top-level `var exports = X`: in Node's wrapper the same variable as the `exports` parameter.
+    VarInit,
+    /// A top-level `var exports;`: changes nothing.
+    VarDeclaration,
+    /// A top-level `function exports() {}`: rebinds the parameter when the module starts.
+    FunctionDeclaration,
+}
+
+/// How an `exports` reference is rewritten to `module.exports`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rewrite {
+    /// Put `module.` in front of the identifier.
+    Prefix,
+    /// `{ exports }` becomes `{ exports: module.exports }`.
+    Shorthand,
+    /// Replace a range (e.g. `var exports` with `module.exports`).
+    Replace(Range<usize>, &'static str),
+    /// Delete a range: a linking idiom that the rewrite makes redundant.
+    Delete(Range<usize>),
+    /// No text edit can express it (a destructuring target, a function declaration, a multi-name `var`).
+    Impossible,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// The whole assignment (or declaration) in the original text.
+    pub range: Range<usize>,
+    /// The object the binding holds afterwards in the original program.
+    pub assigned: Value,
+    /// Whether `exports` and `module.exports` are the same object right after it (a linking idiom).
+    pub links: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub id: RefId,
+    pub target: Target,
+    pub usage: Usage,
+    /// The identifier `exports`, or the whole `module.exports` expression, in the original text.
+    pub range: Range<usize>,
+    /// Inside a function that is not called on the spot: it runs at a time the model does not know.
+    pub deferred: bool,
+    /// The object the reference evaluates to (for a write, the object written to), in the original program.
+    pub original: Value,
+    /// The same in the rewritten program.
+    pub rewritten: Value,
+    pub assignment: Option<Assignment>,
+    pub rewrite: Rewrite,
+}
+
+impl Reference {
+    pub fn is_exports(&self) -> bool {
+        self.target == Target::Exports
+    }
+}
+
+/// Whether two bindings held the same object at every point of the load (for references whose time is unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Agreement {
+    pub exports_with_rewritten_module_exports: bool,
+    pub exports_with_rewritten_exports: bool,
+    pub module_exports_with_rewritten: bool,
+}
+
+/// One walk of the program under one candidate rewrite.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    pub references: Vec<Reference>,
+    /// The state when the module finishes loading.
+    pub end: State,
+    pub agreement: Agreement,
+    /// The model cannot order the events: a reassignment inside a function, a `module` that escapes, or a
+    /// top-level `module` declaration. Nothing is claimed lost and no fix is safe.
+    pub opaque: bool,
+    /// Objects that cannot take properties (primitives, frozen objects): writing to them throws in strict mode.
+    pub fragile: HashSet<Value>,
+    /// Where each object was assigned to a binding (byte offset of the assignment), for messages.
+    pub assigned_at: HashMap<Value, usize>,
+}
+
+impl Trace {
+    /// Whether the reference sees the same object in both programs, at whatever time it runs.
+    pub fn unchanged(&self, reference: &Reference, rewritten_to_module_exports: bool) -> bool {
+        if reference.deferred {
+            match (reference.target, rewritten_to_module_exports) {
+                (Target::Exports, true) => self.agreement.exports_with_rewritten_module_exports,
+                (Target::Exports, false) => self.agreement.exports_with_rewritten_exports,
+                (Target::ModuleExports, _) => self.agreement.module_exports_with_rewritten,
+            }
+        } else {
+            reference.original.same_as(reference.rewritten)
+        }
+    }
+
+    /// The object a write reaches at the end of the load, in the original program.
+    pub fn reaches_original(&self, reference: &Reference) -> Option<bool> {
+        let target = if reference.deferred {
+            self.end_value_of(reference.target)
+        } else {
+            reference.original
+        };
+        reach(target, self.end.module_exports)
+    }
+
+    /// Same, in the rewritten program.
+    pub fn reaches_rewritten(
+        &self,
+        reference: &Reference,
+        rewritten_to_module_exports: bool,
+    ) -> Option<bool> {
+        let target = if reference.deferred {
+            match (reference.target, rewritten_to_module_exports) {
+                (Target::Exports, false) => self.end.rewritten_exports,
+                _ => self.end.rewritten_module_exports,
+            }
+        } else {
+            reference.rewritten
+        };
+        reach(target, self.end.rewritten_module_exports)
+    }
+
+    fn end_value_of(&self, target: Target) -> Value {
+        match target {
+            Target::Exports => self.end.exports,
+            Target::ModuleExports => self.end.module_exports,
+        }
+    }
+}
+
+/// `Some(true)`: the write lands on the exported object; `Some(false)`: surely not; `None`: unknown.
+fn reach(target: Value, exported: Value) -> Option<bool> {
+    if target.same_as(exported) {
+        Some(true)
+    } else if target.differs_from(exported) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// What the file does that defeats any analysis of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unanalysable {
+    /// `with` or a direct `eval` can reach `exports` under other names.
+    DynamicScope,
+}
+
+pub struct ExportModel<'a> {
+    script: &'a ResolvedScript<'a>,
+    /// The walk with nothing rewritten: the original program.
+    pub original: Trace,
+    pub unanalysable: Option<Unanalysable>,
+}
+
+impl<'a> ExportModel<'a> {
+    pub fn build(script: &'a ResolvedScript<'a>) -> Self {
+        let (original, unanalysable) = walker::walk(script, &|_| false);
+        ExportModel {
+            script,
+            original,
+            unanalysable,
+        }
+    }
+
+    /// Walks the program as if the `exports` references for which `rewrite` holds were `module.exports`.
+    pub fn simulate(&self, rewrite: &dyn Fn(RefId) -> bool) -> Trace {
+        walker::walk(self.script, rewrite).0
+    }
+}

@@ -1,0 +1,1647 @@
+//! The walk: the program in evaluation order, with the abstract state of `exports` and `module.exports` in the
+//! original program and in the candidate rewrite, recording every reference on the way.
+//!
+//! Control flow is followed where it decides which assignment happened: branches and short-circuits join their
+//! states, loop bodies are walked twice (once silently, to reach a state that covers every iteration), `try`
+//! blocks let any of their intermediate states reach `catch`, and a function expression called on the spot (an
+//! IIFE, the usual CommonJS and CoffeeScript wrapper) runs in place. Any other function body runs at a time the
+//! model cannot know: its references are marked deferred, and a reassignment inside one makes the model opaque.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use swc_core::common::{Span, Spanned, SyntaxContext};
+use swc_core::ecma::ast::*;
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+use super::value::{State, Value};
+use super::{
+    Agreement, AssignForm, Assignment, RefId, Reference, Rewrite, Target, Trace, Unanalysable,
+    Usage,
+};
+use crate::parse::ResolvedScript;
+
+/// Walks the script twice when needed: first to learn whether `exports` escapes (which decides how opaque values
+/// are), then for real.
+pub fn walk(
+    script: &ResolvedScript<'_>,
+    rewrite: &dyn Fn(RefId) -> bool,
+) -> (Trace, Option<Unanalysable>) {
+    let probe = Walker::run(script, rewrite, true);
+    if probe.escapes {
+        return (probe.trace, probe.unanalysable);
+    }
+    let exact = Walker::run(script, rewrite, false);
+    (exact.trace, exact.unanalysable)
+}
+
+struct Outcome {
+    trace: Trace,
+    unanalysable: Option<Unanalysable>,
+    escapes: bool,
+}
+
+/// The statement being walked, when it sits directly in a statement list (so it may be deleted whole).
+#[derive(Clone, Copy)]
+struct ListStatement {
+    span: Span,
+    /// The span of its expression, for an expression statement.
+    expression: Option<Span>,
+}
+
+struct Walker<'a> {
+    script: &'a ResolvedScript<'a>,
+    source: &'a str,
+    rewrite: &'a dyn Fn(RefId) -> bool,
+    /// Whether unknown values must be assumed to possibly be the exported object.
+    assume_escape: bool,
+    escapes: bool,
+    state: State,
+    deferred_depth: usize,
+    recording: bool,
+    references: Vec<Reference>,
+    agreement: Agreement,
+    opaque: bool,
+    dynamic_scope: bool,
+    fragile: HashSet<Value>,
+    assigned_at: HashMap<Value, usize>,
+    /// A top-level `var exports` is the wrapper's parameter; a top-level `let`/`const`/`class` is not.
+    top_level_exports_is_wrapper: bool,
+    /// States at `return` statements, one frame per function run in place (the module body is one too).
+    exits: Vec<Vec<State>>,
+    /// Join of every state seen inside each enclosing `try` block, for its `catch`.
+    try_states: Vec<State>,
+    list_statement: Option<ListStatement>,
+}
+
+impl<'a> Walker<'a> {
+    fn run(
+        script: &'a ResolvedScript<'a>,
+        rewrite: &'a dyn Fn(RefId) -> bool,
+        assume_escape: bool,
+    ) -> Outcome {
+        let body = &script.script.body;
+        let mut walker = Walker {
+            script,
+            source: script.source,
+            rewrite,
+            assume_escape,
+            escapes: false,
+            state: State::initial(),
+            deferred_depth: 0,
+            recording: true,
+            references: Vec::new(),
+            agreement: Agreement {
+                exports_with_rewritten_module_exports: true,
+                exports_with_rewritten_exports: true,
+                module_exports_with_rewritten: true,
+            },
+            opaque: false,
+            dynamic_scope: false,
+            fragile: HashSet::new(),
+            assigned_at: HashMap::new(),
+            top_level_exports_is_wrapper: !declares_lexically(body, "exports", script.top_level),
+            exits: vec![Vec::new()],
+            try_states: Vec::new(),
+            list_statement: None,
+        };
+        if declares_at_top_level(body, "module", script.top_level) {
+            walker.opaque = true;
+        }
+        walker.hoist_function_declarations(body);
+        walker.walk_statements(body);
+        let returns = walker.exits.pop().unwrap_or_default();
+        let end = returns
+            .into_iter()
+            .fold(walker.state, |end, exit| end.join(exit, 0));
+        walker.state = State {
+            reachable: true,
+            ..end
+        };
+        walker.note_state();
+        Outcome {
+            trace: Trace {
+                references: walker.references,
+                end: walker.state,
+                agreement: walker.agreement,
+                opaque: walker.opaque,
+                fragile: walker.fragile,
+                assigned_at: walker.assigned_at,
+            },
+            unanalysable: walker.dynamic_scope.then_some(Unanalysable::DynamicScope),
+            escapes: walker.escapes,
+        }
+    }
+
+    // ----- positions -------------------------------------------------------------------------------------------
+
+    fn offset(&self, pos: swc_core::common::BytePos) -> usize {
+        self.script.offset(pos).min(self.source.len())
+    }
+
+    fn range(&self, span: Span) -> Range<usize> {
+        self.offset(span.lo)..self.offset(span.hi)
+    }
+
+    /// The identifier's own bytes. After an HTML-like comment swc starts the span at the comment, so the span is
+    /// re-anchored on the name, which always ends where the span ends.
+    fn ident_range(&self, ident: &Ident) -> Range<usize> {
+        let end = self.offset(ident.span.hi);
+        let name = ident.sym.as_str();
+        let start = end.saturating_sub(name.len());
+        if self.source.get(start..end) == Some(name) {
+            return start..end;
+        }
+        let span_start = self.offset(ident.span.lo);
+        self.source
+            .get(span_start..end)
+            .and_then(|text| text.rfind(name))
+            .map(|found| span_start + found..span_start + found + name.len())
+            .unwrap_or(span_start..end)
+    }
+
+    fn site(&self, span: Span) -> u32 {
+        span.lo.0
+    }
+
+    // ----- identity --------------------------------------------------------------------------------------------
+
+    fn is_exports(&self, ident: &Ident) -> bool {
+        &*ident.sym == "exports"
+            && (ident.ctxt == self.script.unresolved
+                || (ident.ctxt == self.script.top_level && self.top_level_exports_is_wrapper))
+    }
+
+    fn is_free(&self, ident: &Ident, name: &str) -> bool {
+        &*ident.sym == name && ident.ctxt == self.script.unresolved
+    }
+
+    fn exports_ident<'e>(&self, expr: &'e Expr) -> Option<&'e Ident> {
+        match unparen(expr) {
+            Expr::Ident(ident) if self.is_exports(ident) => Some(ident),
+            _ => None,
+        }
+    }
+
+    fn is_module_exports(&self, member: &MemberExpr) -> bool {
+        let Expr::Ident(object) = unparen(&member.obj) else {
+            return false;
+        };
+        self.is_free(object, "module") && member_name(&member.prop).as_deref() == Some("exports")
+    }
+
+    fn module_exports_member<'e>(&self, expr: &'e Expr) -> Option<&'e MemberExpr> {
+        match unparen(expr) {
+            Expr::Member(member) if self.is_module_exports(member) => Some(member),
+            _ => None,
+        }
+    }
+
+    fn module_exports_range(&self, member: &MemberExpr) -> Range<usize> {
+        let start = match unparen(&member.obj) {
+            Expr::Ident(object) => self.ident_range(object).start,
+            _ => self.offset(member.span.lo),
+        };
+        start..self.offset(member.span.hi)
+    }
+
+    fn deferred(&self) -> bool {
+        self.deferred_depth > 0
+    }
+
+    fn rewritten(&self, id: RefId) -> bool {
+        (self.rewrite)(id)
+    }
+
+    // ----- state -----------------------------------------------------------------------------------------------
+
+    /// Records the current state for the agreement flags and the enclosing `try` blocks.
+    fn note_state(&mut self) {
+        let state = self.state;
+        if !state.reachable {
+            return;
+        }
+        self.agreement.exports_with_rewritten_module_exports &=
+            state.exports.same_as(state.rewritten_module_exports);
+        self.agreement.exports_with_rewritten_exports &=
+            state.exports.same_as(state.rewritten_exports);
+        self.agreement.module_exports_with_rewritten &=
+            state.module_exports.same_as(state.rewritten_module_exports);
+        for try_state in &mut self.try_states {
+            *try_state = try_state.join(state, 1);
+        }
+    }
+
+    fn join_into(&mut self, other: State, span: Span) {
+        self.state = self.state.join(other, self.site(span));
+        self.note_state();
+    }
+
+    /// A value the model cannot follow. When `exports` may have escaped, it may even be the exported object, so it
+    /// is a merged value; otherwise it is a new object of its own, the same one in both programs.
+    fn opaque_value(&self, span: Span) -> (Value, Value) {
+        if self.assume_escape {
+            let site = self.site(span);
+            let unknown = Value::Exact(0).join(Value::Exact(u32::MAX), site);
+            let unknown_rewritten = Value::Exact(0).join(Value::Exact(u32::MAX - 1), site);
+            (unknown, unknown_rewritten)
+        } else {
+            self.created(span)
+        }
+    }
+
+    fn created(&self, span: Span) -> (Value, Value) {
+        let value = Value::created_at(self.site(span).max(1));
+        (value, value)
+    }
+
+    fn created_fragile(&mut self, span: Span) -> (Value, Value) {
+        let value = Value::created_at(self.site(span).max(1));
+        self.fragile.insert(value);
+        (value, value)
+    }
+
+    fn merged_unknown(&self, span: Span) -> (Value, Value) {
+        let site = self.site(span);
+        (
+            Value::Exact(0).join(Value::Exact(u32::MAX), site),
+            Value::Exact(0).join(Value::Exact(u32::MAX - 1), site),
+        )
+    }
+
+    // ----- references ------------------------------------------------------------------------------------------
+
+    fn push_reference(&mut self, reference: Reference) {
+        if self.recording {
+            self.references.push(reference);
+        }
+    }
+
+    /// Records a use of `exports` that does not assign it, and returns what it evaluates to in both programs.
+    fn use_exports(&mut self, ident: &Ident, usage: Usage, rewrite: Rewrite) -> (Value, Value) {
+        let range = self.ident_range(ident);
+        let id = range.start;
+        let rewritten = if self.rewritten(id) && usage != Usage::Typeof {
+            self.state.rewritten_module_exports
+        } else {
+            self.state.rewritten_exports
+        };
+        if usage == Usage::Escape {
+            self.escapes = true;
+        }
+        let original = self.state.exports;
+        self.push_reference(Reference {
+            id,
+            target: Target::Exports,
+            usage,
+            range,
+            deferred: self.deferred(),
+            original,
+            rewritten,
+            assignment: None,
+            rewrite,
+        });
+        (original, rewritten)
+    }
+
+    fn use_module_exports(&mut self, member: &MemberExpr, usage: Usage) -> (Value, Value) {
+        if usage == Usage::Escape {
+            self.escapes = true;
+        }
+        if let MemberProp::Computed(computed) = &member.prop {
+            self.eval(&computed.expr);
+        }
+        let range = self.module_exports_range(member);
+        let original = self.state.module_exports;
+        let rewritten = self.state.rewritten_module_exports;
+        self.push_reference(Reference {
+            id: range.start,
+            target: Target::ModuleExports,
+            usage,
+            range,
+            deferred: self.deferred(),
+            original,
+            rewritten,
+            assignment: None,
+            rewrite: Rewrite::Impossible,
+        });
+        (original, rewritten)
+    }
+
+    /// Assigns the wrapper's `exports` binding.
+    #[allow(clippy::too_many_arguments)]
+    fn assign_exports(
+        &mut self,
+        ident: &Ident,
+        form: AssignForm,
+        value: (Value, Value),
+        whole: Range<usize>,
+        linked_by_parent: bool,
+        rewrite_when_linked: Rewrite,
+        rewrite_otherwise: Rewrite,
+    ) {
+        let range = self.ident_range(ident);
+        let id = range.start;
+        let to_module_exports = self.rewritten(id);
+        let deferred = self.deferred();
+        if deferred {
+            self.opaque = true;
+        } else if self.state.reachable {
+            self.state.exports = value.0;
+            if to_module_exports {
+                self.state.rewritten_module_exports = value.1;
+            } else {
+                self.state.rewritten_exports = value.1;
+            }
+            self.assigned_at.entry(value.0).or_insert(whole.start);
+            self.note_state();
+        }
+        let links = linked_by_parent
+            || (!deferred && self.state.exports.same_as(self.state.module_exports));
+        let rewrite = if links {
+            rewrite_when_linked
+        } else {
+            rewrite_otherwise
+        };
+        let rewritten = if to_module_exports {
+            self.state.rewritten_module_exports
+        } else {
+            self.state.rewritten_exports
+        };
+        self.push_reference(Reference {
+            id,
+            target: Target::Exports,
+            usage: Usage::Assign(form),
+            range,
+            deferred,
+            original: value.0,
+            rewritten,
+            assignment: Some(Assignment {
+                range: whole,
+                assigned: value.0,
+                links,
+            }),
+            rewrite,
+        });
+    }
+
+    fn assign_module_exports(
+        &mut self,
+        member: &MemberExpr,
+        form: AssignForm,
+        value: (Value, Value),
+        whole: Range<usize>,
+        linked_by_parent: bool,
+    ) {
+        let range = self.module_exports_range(member);
+        let deferred = self.deferred();
+        if deferred {
+            self.opaque = true;
+        } else if self.state.reachable {
+            self.state.module_exports = value.0;
+            self.state.rewritten_module_exports = value.1;
+            self.assigned_at.entry(value.0).or_insert(whole.start);
+            self.note_state();
+        }
+        let links = linked_by_parent
+            || (!deferred && self.state.exports.same_as(self.state.module_exports));
+        self.push_reference(Reference {
+            id: range.start,
+            target: Target::ModuleExports,
+            usage: Usage::Assign(form),
+            range,
+            deferred,
+            original: value.0,
+            rewritten: value.1,
+            assignment: Some(Assignment {
+                range: whole,
+                assigned: value.0,
+                links,
+            }),
+            rewrite: Rewrite::Impossible,
+        });
+    }
+
+    // ----- statements ------------------------------------------------------------------------------------------
+
+    fn hoist_function_declarations(&mut self, body: &[Stmt]) {
+        for statement in body {
+            if let Stmt::Decl(Decl::Fn(function)) = statement {
+                if self.is_exports(&function.ident) {
+                    let value = self.created(function.function.span);
+                    let whole = self.range(function.function.span);
+                    self.assign_exports(
+                        &function.ident,
+                        AssignForm::FunctionDeclaration,
+                        value,
+                        whole,
+                        false,
+                        Rewrite::Impossible,
+                        Rewrite::Impossible,
+                    );
+                }
+            }
+        }
+    }
+
+    fn walk_statements(&mut self, statements: &[Stmt]) {
+        for statement in statements {
+            let expression = match statement {
+                Stmt::Expr(expression) => Some(expression.expr.span()),
+                _ => None,
+            };
+            let outer = self.list_statement.replace(ListStatement {
+                span: statement.span(),
+                expression,
+            });
+            self.walk_statement(statement);
+            self.list_statement = outer;
+        }
+    }
+
+    /// Walks a statement that is not directly in a statement list (an `if` branch, a loop body).
+    fn walk_nested_statement(&mut self, statement: &Stmt) {
+        let outer = self.list_statement.take();
+        if let Stmt::Block(block) = statement {
+            self.walk_statements(&block.stmts);
+        } else {
+            self.walk_statement(statement);
+        }
+        self.list_statement = outer;
+    }
+
+    fn walk_statement(&mut self, statement: &Stmt) {
+        match statement {
+            Stmt::Block(block) => self.walk_statements(&block.stmts),
+            Stmt::Expr(expression) => {
+                self.eval(&expression.expr);
+            }
+            Stmt::If(if_statement) => {
+                self.eval(&if_statement.test);
+                let before = self.state;
+                self.walk_nested_statement(&if_statement.cons);
+                let after_consequent = self.state;
+                self.state = before;
+                if let Some(alternate) = &if_statement.alt {
+                    self.walk_nested_statement(alternate);
+                }
+                self.join_into(after_consequent, if_statement.span);
+            }
+            Stmt::While(loop_statement) => self.walk_loop(loop_statement.span, |walker| {
+                walker.eval(&loop_statement.test);
+                walker.walk_nested_statement(&loop_statement.body);
+            }),
+            Stmt::DoWhile(loop_statement) => self.walk_loop(loop_statement.span, |walker| {
+                walker.walk_nested_statement(&loop_statement.body);
+                walker.eval(&loop_statement.test);
+            }),
+            Stmt::For(loop_statement) => {
+                match &loop_statement.init {
+                    Some(VarDeclOrExpr::VarDecl(declaration)) => {
+                        self.walk_var_declaration(declaration, false)
+                    }
+                    Some(VarDeclOrExpr::Expr(expression)) => {
+                        self.eval(expression);
+                    }
+                    None => {}
+                }
+                self.walk_loop(loop_statement.span, |walker| {
+                    if let Some(test) = &loop_statement.test {
+                        walker.eval(test);
+                    }
+                    walker.walk_nested_statement(&loop_statement.body);
+                    if let Some(update) = &loop_statement.update {
+                        walker.eval(update);
+                    }
+                });
+            }
+            Stmt::ForIn(loop_statement) => {
+                self.eval(&loop_statement.right);
+                self.walk_loop(loop_statement.span, |walker| {
+                    walker.bind_for_head(&loop_statement.left);
+                    walker.walk_nested_statement(&loop_statement.body);
+                });
+            }
+            Stmt::ForOf(loop_statement) => {
+                self.eval(&loop_statement.right);
+                self.walk_loop(loop_statement.span, |walker| {
+                    walker.bind_for_head(&loop_statement.left);
+                    walker.walk_nested_statement(&loop_statement.body);
+                });
+            }
+            Stmt::Try(try_statement) => self.walk_try(try_statement),
+            Stmt::Switch(switch) => {
+                self.eval(&switch.discriminant);
+                let entry = self.state;
+                let mut previous = entry.unreachable();
+                for case in &switch.cases {
+                    self.state = entry.join(previous, self.site(case.span));
+                    if let Some(test) = &case.test {
+                        self.eval(test);
+                    }
+                    let outer = self.list_statement.take();
+                    self.walk_statements(&case.cons);
+                    self.list_statement = outer;
+                    previous = self.state;
+                }
+                self.state = entry;
+                self.join_into(previous, switch.span);
+            }
+            Stmt::Return(return_statement) => {
+                if let Some(argument) = &return_statement.arg {
+                    self.eval(argument);
+                }
+                if !self.deferred() {
+                    if let Some(frame) = self.exits.last_mut() {
+                        frame.push(self.state);
+                    }
+                    self.state = self.state.unreachable();
+                }
+            }
+            Stmt::Throw(throw) => {
+                self.eval(&throw.arg);
+                if !self.deferred() {
+                    self.state = self.state.unreachable();
+                }
+            }
+            Stmt::Labeled(labeled) => self.walk_nested_statement(&labeled.body),
+            Stmt::With(with) => {
+                self.dynamic_scope = true;
+                self.eval(&with.obj);
+                self.walk_nested_statement(&with.body);
+            }
+            Stmt::Decl(Decl::Var(declaration)) => self.walk_var_declaration(declaration, true),
+            Stmt::Decl(Decl::Fn(function)) => self.walk_function(&function.function),
+            Stmt::Decl(Decl::Class(class)) => self.walk_class(&class.class),
+            other => other.visit_children_with(self),
+        }
+    }
+
+    /// Walks a loop body twice: silently from the entry state, then for real from the join of the entry and the
+    /// state after one iteration, so a reference early in the body sees what a later iteration may have assigned.
+    fn walk_loop(&mut self, span: Span, mut body: impl FnMut(&mut Self)) {
+        let entry = self.state;
+        let recording = self.recording;
+        self.recording = false;
+        body(self);
+        self.recording = recording;
+        let after_first = self.state;
+        self.state = entry;
+        self.join_into(after_first, span);
+        let loop_entry = self.state;
+        body(self);
+        self.join_into(loop_entry, span);
+    }
+
+    fn walk_try(&mut self, try_statement: &TryStmt) {
+        let entry = self.state;
+        self.try_states.push(entry);
+        self.walk_statements(&try_statement.block.stmts);
+        let seen_in_try = self.try_states.pop().unwrap_or(entry);
+        let after_try = self.state;
+        if let Some(handler) = &try_statement.handler {
+            self.state = seen_in_try;
+            if let Some(parameter) = &handler.param {
+                parameter.visit_with(self);
+            }
+            self.walk_statements(&handler.body.stmts);
+            self.join_into(after_try, try_statement.span);
+        }
+        if let Some(finalizer) = &try_statement.finalizer {
+            let normal = self.state;
+            self.state = seen_in_try;
+            self.join_into(normal, finalizer.span);
+            self.walk_statements(&finalizer.stmts);
+        }
+    }
+
+    fn walk_var_declaration(&mut self, declaration: &VarDecl, in_list: bool) {
+        let single = declaration.decls.len() == 1 && declaration.kind == VarDeclKind::Var;
+        let statement = self.list_statement.filter(|_| in_list);
+        for declarator in &declaration.decls {
+            let value = declarator
+                .init
+                .as_ref()
+                .map(|init| self.eval_assigned_linking(init, LinkSide::Exports));
+            let Pat::Ident(binding) = &declarator.name else {
+                if let Some(value) = value {
+                    self.bind_pattern_value(&declarator.name, value);
+                } else {
+                    self.bind_pattern(&declarator.name);
+                }
+                continue;
+            };
+            if !self.is_exports(&binding.id) {
+                continue;
+            }
+            let editable = single && statement.is_some() && binding.type_ann.is_none();
+            let declaration_range = self.range(declaration.span);
+            let ident_range = self.ident_range(&binding.id);
+            match (&declarator.init, value) {
+                (Some(init), Some(value)) => {
+                    let init_start = self.offset(init.span().lo);
+                    let (linked, otherwise) = if editable {
+                        let linked = if self.module_exports_member(init).is_some() {
+                            self.delete_statement(statement)
+                        } else {
+                            self.delete_prefix(declaration_range.start..init_start, "var exports =")
+                        };
+                        (
+                            linked,
+                            Rewrite::Replace(
+                                declaration_range.start..ident_range.end,
+                                "module.exports",
+                            ),
+                        )
+                    } else {
+                        (Rewrite::Impossible, Rewrite::Impossible)
+                    };
+                    let whole = declaration_range.start..self.offset(declarator.span.hi);
+                    self.assign_exports(
+                        &binding.id,
+                        AssignForm::VarInit,
+                        value,
+                        whole,
+                        false,
+                        linked,
+                        otherwise,
+                    );
+                }
+                _ => {
+                    let rewrite = if editable {
+                        self.delete_statement(statement)
+                    } else {
+                        Rewrite::Impossible
+                    };
+                    let range = self.ident_range(&binding.id);
+                    let original = self.state.exports;
+                    self.push_reference(Reference {
+                        id: range.start,
+                        target: Target::Exports,
+                        usage: Usage::Assign(AssignForm::VarDeclaration),
+                        range: range.clone(),
+                        deferred: self.deferred(),
+                        original,
+                        rewritten: original,
+                        assignment: Some(Assignment {
+                            range,
+                            assigned: original,
+                            links: true,
+                        }),
+                        rewrite,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Deleting a whole statement must not glue its neighbours into one (`a = b` + `(f)()` becomes a call), so it
+    /// is allowed only where the next token cannot continue the previous statement, or the previous one ends in
+    /// `;`. Otherwise the statement stays, rewritten to the harmless `module.exports = module.exports;`.
+    fn delete_statement(&self, statement: Option<ListStatement>) -> Rewrite {
+        let Some(statement) = statement else {
+            return Rewrite::Prefix;
+        };
+        let range = self.range(statement.span);
+        let source = self.source;
+        let before = &source[..range.start];
+        let after = &source[range.end..];
+        let next = after.trim_start().chars().next();
+        let previous = before.trim_end().chars().last();
+        let continues = matches!(
+            next,
+            Some('(' | '[' | '`' | '+' | '-' | '/' | '<' | '*' | '%' | ',' | '.' | '?' | '=' | '!')
+        );
+        if continues && !matches!(previous, None | Some(';')) {
+            return Rewrite::Prefix;
+        }
+        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+        let line_end = after
+            .find('\n')
+            .map_or(source.len(), |newline| range.end + newline + 1);
+        let alone_on_line = source[line_start..range.start].trim().is_empty()
+            && source[range.end..line_end].trim().is_empty()
+            && !source[line_start..range.start].contains('\u{feff}');
+        if alone_on_line {
+            Rewrite::Delete(line_start..line_end)
+        } else {
+            Rewrite::Delete(range)
+        }
+    }
+
+    /// Deletes `exports = ` in front of a value that already is `module.exports`; only when the text is just that.
+    fn delete_prefix(&self, range: Range<usize>, expected: &str) -> Rewrite {
+        let text = self.source.get(range.clone()).unwrap_or("");
+        let normalized: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if normalized == expected {
+            Rewrite::Delete(range)
+        } else {
+            Rewrite::Prefix
+        }
+    }
+
+    fn bind_for_head(&mut self, head: &ForHead) {
+        match head {
+            ForHead::VarDecl(declaration) => {
+                for declarator in &declaration.decls {
+                    self.bind_pattern(&declarator.name);
+                }
+            }
+            ForHead::UsingDecl(declaration) => declaration.visit_with(self),
+            ForHead::Pat(pattern) => self.bind_pattern(pattern),
+        }
+    }
+
+    fn bind_pattern_value(&mut self, pattern: &Pat, _value: (Value, Value)) {
+        self.bind_pattern(pattern);
+    }
+
+    /// Binds an assignment or declaration pattern: `exports` inside one is reassigned to something unknown.
+    fn bind_pattern(&mut self, pattern: &Pat) {
+        match pattern {
+            Pat::Ident(binding) => {
+                if self.is_exports(&binding.id) {
+                    let value = self.merged_unknown(binding.id.span);
+                    let whole = self.ident_range(&binding.id);
+                    self.assign_exports(
+                        &binding.id,
+                        AssignForm::Pattern,
+                        value,
+                        whole,
+                        false,
+                        Rewrite::Impossible,
+                        Rewrite::Impossible,
+                    );
+                }
+            }
+            Pat::Expr(expression) => self.bind_target_expression(expression),
+            Pat::Array(array) => {
+                for element in array.elems.iter().flatten() {
+                    self.bind_pattern(element);
+                }
+            }
+            Pat::Object(object) => {
+                for property in &object.props {
+                    match property {
+                        ObjectPatProp::KeyValue(key_value) => {
+                            key_value.key.visit_with(self);
+                            self.bind_pattern(&key_value.value);
+                        }
+                        ObjectPatProp::Assign(assign) => {
+                            if let Some(default) = &assign.value {
+                                self.eval_conditionally(default);
+                            }
+                            if self.is_exports(&assign.key.id) {
+                                let value = self.merged_unknown(assign.key.id.span);
+                                let whole = self.ident_range(&assign.key.id);
+                                self.assign_exports(
+                                    &assign.key.id,
+                                    AssignForm::Pattern,
+                                    value,
+                                    whole,
+                                    false,
+                                    Rewrite::Impossible,
+                                    Rewrite::Impossible,
+                                );
+                            }
+                        }
+                        ObjectPatProp::Rest(rest) => self.bind_pattern(&rest.arg),
+                    }
+                }
+            }
+            Pat::Rest(rest) => self.bind_pattern(&rest.arg),
+            Pat::Assign(assign) => {
+                self.eval_conditionally(&assign.right);
+                self.bind_pattern(&assign.left);
+            }
+            Pat::Invalid(_) => {}
+        }
+    }
+
+    /// An expression used as a destructuring or `for-in` target.
+    fn bind_target_expression(&mut self, expression: &Expr) {
+        if let Some(ident) = self.exports_ident(expression) {
+            let value = self.merged_unknown(ident.span);
+            let whole = self.ident_range(ident);
+            self.assign_exports(
+                ident,
+                AssignForm::Pattern,
+                value,
+                whole,
+                false,
+                Rewrite::Impossible,
+                Rewrite::Impossible,
+            );
+        } else if let Some(member) = self.module_exports_member(expression) {
+            let value = self.merged_unknown(member.span);
+            let whole = self.module_exports_range(member);
+            self.assign_module_exports(member, AssignForm::Pattern, value, whole, false);
+        } else if let Expr::Member(member) = unparen(expression) {
+            self.write_member(member);
+        } else {
+            self.eval(expression);
+        }
+    }
+
+    // ----- functions -------------------------------------------------------------------------------------------
+
+    /// A function body runs later, at a time the model does not know.
+    fn deferred_body(&mut self, walk: impl FnOnce(&mut Self)) {
+        let saved = self.state;
+        let saved_statement = self.list_statement.take();
+        self.deferred_depth += 1;
+        self.exits.push(Vec::new());
+        walk(self);
+        self.exits.pop();
+        self.deferred_depth -= 1;
+        self.list_statement = saved_statement;
+        self.state = saved;
+    }
+
+    fn walk_function(&mut self, function: &Function) {
+        for decorator in &function.decorators {
+            decorator.visit_with(self);
+        }
+        self.deferred_body(|walker| {
+            function.params.visit_with(walker);
+            if let Some(body) = &function.body {
+                walker.walk_statements(&body.stmts);
+            }
+        });
+    }
+
+    fn walk_arrow(&mut self, arrow: &ArrowExpr) {
+        self.deferred_body(|walker| {
+            arrow.params.visit_with(walker);
+            match &*arrow.body {
+                ArrowFunctionBody::FunctionBody(body) => walker.walk_statements(&body.stmts),
+                ArrowFunctionBody::Expr(expression) => {
+                    walker.eval(expression);
+                }
+            }
+        });
+    }
+
+    fn walk_class(&mut self, class: &Class) {
+        if let Some(super_class) = &class.super_class {
+            self.eval(super_class);
+        }
+        self.deferred_body(|walker| {
+            class.decorators.visit_with(walker);
+            class.body.visit_with(walker);
+        });
+    }
+
+    /// A function expression called where it stands runs now, in order: its body is walked as load-time code.
+    fn walk_immediate_call(&mut self, call: &CallExpr) -> bool {
+        let Callee::Expr(callee) = &call.callee else {
+            return false;
+        };
+        let function = match unparen(callee) {
+            Expr::Member(member) if matches!(&member.prop, MemberProp::Ident(name) if &*name.sym == "call" || &*name.sym == "apply") => {
+                unparen(&member.obj)
+            }
+            other => other,
+        };
+        let body: &dyn Fn(&mut Self) = match function {
+            Expr::Fn(function)
+                if !function.function.is_async && !function.function.is_generator =>
+            {
+                &|walker: &mut Self| {
+                    function.function.params.visit_with(walker);
+                    if let Some(body) = &function.function.body {
+                        walker.walk_statements(&body.stmts);
+                    }
+                }
+            }
+            Expr::Arrow(arrow) if !arrow.is_async && !arrow.is_generator => &|walker: &mut Self| {
+                arrow.params.visit_with(walker);
+                match &*arrow.body {
+                    ArrowFunctionBody::FunctionBody(body) => walker.walk_statements(&body.stmts),
+                    ArrowFunctionBody::Expr(expression) => {
+                        walker.eval(expression);
+                    }
+                }
+            },
+            _ => return false,
+        };
+        for argument in &call.args {
+            self.eval_argument(argument);
+        }
+        if self.deferred() {
+            body(self);
+            return true;
+        }
+        let saved_statement = self.list_statement.take();
+        self.exits.push(Vec::new());
+        body(self);
+        let returns = self.exits.pop().unwrap_or_default();
+        for exit in returns {
+            self.join_into(exit, call.span);
+        }
+        self.state.reachable = true;
+        self.list_statement = saved_statement;
+        true
+    }
+
+    // ----- expressions -----------------------------------------------------------------------------------------
+
+    /// Evaluates an expression whose value is stored into `exports` or `module.exports`: a direct `exports` or
+    /// `module.exports` there flows into the binding, it does not escape.
+    fn eval_assigned(&mut self, expression: &Expr) -> (Value, Value) {
+        if let Some(ident) = self.exports_ident(expression) {
+            return self.use_exports(ident, Usage::Read, Rewrite::Prefix);
+        }
+        if let Some(member) = self.module_exports_member(expression) {
+            return self.use_module_exports(member, Usage::Read);
+        }
+        self.eval(expression)
+    }
+
+    fn eval_conditionally(&mut self, expression: &Expr) -> (Value, Value) {
+        let before = self.state;
+        let value = self.eval(expression);
+        self.join_into(before, expression.span());
+        value
+    }
+
+    fn eval_argument(&mut self, argument: &ExprOrSpread) {
+        if argument.spread.is_some() {
+            if let Some(ident) = self.exports_ident(&argument.expr) {
+                self.use_exports(ident, Usage::Read, Rewrite::Prefix);
+                return;
+            }
+        }
+        self.eval(&argument.expr);
+    }
+
+    /// Evaluates an expression and returns the object it yields in the original and the rewritten program.
+    fn eval(&mut self, expression: &Expr) -> (Value, Value) {
+        let span = expression.span();
+        match expression {
+            Expr::Ident(ident) => {
+                if self.is_exports(ident) {
+                    return self.use_exports(ident, Usage::Escape, Rewrite::Prefix);
+                }
+                if self.is_free(ident, "module") {
+                    self.opaque = true;
+                    self.escapes = true;
+                    return self.merged_unknown(span);
+                }
+                if self.is_free(ident, "arguments") && !self.deferred() {
+                    self.escapes = true;
+                }
+                if self.is_free(ident, "undefined") {
+                    return self.created_fragile(span);
+                }
+                self.opaque_value(span)
+            }
+            Expr::This(_) => {
+                if !self.deferred() {
+                    // At the top of a CommonJS module, `this` is the initial exports object in both programs.
+                    self.escapes = true;
+                    return (super::value::INITIAL, super::value::INITIAL);
+                }
+                self.opaque_value(span)
+            }
+            Expr::Paren(paren) => self.eval(&paren.expr),
+            Expr::Seq(sequence) => {
+                let mut value = self.opaque_value(span);
+                for item in &sequence.exprs {
+                    value = self.eval(item);
+                }
+                value
+            }
+            Expr::Assign(assign) => self.eval_assign(assign, false),
+            Expr::Member(member) => self.eval_member(member, Usage::Escape),
+            Expr::Call(call) => self.eval_call(call),
+            Expr::New(new) => {
+                self.eval_callee(&new.callee);
+                for argument in new.args.iter().flatten() {
+                    self.eval_argument(argument);
+                }
+                self.created(span)
+            }
+            Expr::Object(object) => {
+                for property in &object.props {
+                    match property {
+                        PropOrSpread::Spread(spread) => {
+                            if let Some(ident) = self.exports_ident(&spread.expr) {
+                                self.use_exports(ident, Usage::Read, Rewrite::Prefix);
+                            } else {
+                                self.eval(&spread.expr);
+                            }
+                        }
+                        PropOrSpread::Prop(property) => match &**property {
+                            Prop::Shorthand(ident) if self.is_exports(ident) => {
+                                self.use_exports(ident, Usage::Escape, Rewrite::Shorthand);
+                            }
+                            Prop::Shorthand(ident) if self.is_free(ident, "module") => {
+                                self.opaque = true;
+                                self.escapes = true;
+                            }
+                            other => other.visit_with(self),
+                        },
+                    }
+                }
+                self.created(span)
+            }
+            Expr::Array(array) => {
+                for element in array.elems.iter().flatten() {
+                    self.eval_argument(element);
+                }
+                self.created(span)
+            }
+            Expr::Fn(function) => {
+                self.walk_function(&function.function);
+                self.created(span)
+            }
+            Expr::Arrow(arrow) => {
+                self.walk_arrow(arrow);
+                self.created(span)
+            }
+            Expr::Class(class) => {
+                self.walk_class(&class.class);
+                self.created(span)
+            }
+            Expr::Lit(Lit::Regex(_)) => self.created(span),
+            Expr::Lit(_) => self.created_fragile(span),
+            Expr::Tpl(template) => {
+                for item in &template.exprs {
+                    self.eval_read(item);
+                }
+                self.created_fragile(span)
+            }
+            Expr::Unary(unary) => {
+                match unary.op {
+                    UnaryOp::TypeOf => {
+                        if let Some(ident) = self.exports_ident(&unary.arg) {
+                            self.use_exports(ident, Usage::Typeof, Rewrite::Impossible);
+                        } else if let Some(member) = self.module_exports_member(&unary.arg) {
+                            self.use_module_exports(member, Usage::Read);
+                        } else if !matches!(unparen(&unary.arg), Expr::Ident(ident) if self.is_free(ident, "module"))
+                        {
+                            self.eval_read(&unary.arg);
+                        }
+                    }
+                    UnaryOp::Delete => match unparen(&unary.arg) {
+                        Expr::Member(member) => self.write_member(member),
+                        other => {
+                            self.eval(other);
+                        }
+                    },
+                    _ => {
+                        self.eval_read(&unary.arg);
+                    }
+                }
+                self.created_fragile(span)
+            }
+            Expr::Update(update) => {
+                if let Some(ident) = self.exports_ident(&update.arg) {
+                    let value = self.merged_unknown(span);
+                    let whole = self.range(span);
+                    self.assign_exports(
+                        ident,
+                        AssignForm::Compound,
+                        value,
+                        whole,
+                        false,
+                        Rewrite::Impossible,
+                        Rewrite::Impossible,
+                    );
+                } else if let Some(member) = self.module_exports_member(&update.arg) {
+                    let value = self.merged_unknown(span);
+                    let whole = self.range(span);
+                    self.assign_module_exports(member, AssignForm::Compound, value, whole, false);
+                } else if let Expr::Member(member) = unparen(&update.arg) {
+                    self.write_member(member);
+                } else {
+                    self.eval(&update.arg);
+                }
+                self.created_fragile(span)
+            }
+            Expr::Bin(binary) => match binary.op {
+                BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
+                    let left = self.eval_assigned(&binary.left);
+                    let before = self.state;
+                    let right = self.eval_assigned(&binary.right);
+                    self.join_into(before, span);
+                    let site = self.site(span);
+                    (left.0.join(right.0, site), left.1.join(right.1, site))
+                }
+                _ => {
+                    self.eval_read(&binary.left);
+                    self.eval_read(&binary.right);
+                    self.created_fragile(span)
+                }
+            },
+            Expr::Cond(conditional) => {
+                self.eval(&conditional.test);
+                let before = self.state;
+                let consequent = self.eval_assigned(&conditional.cons);
+                let after_consequent = self.state;
+                self.state = before;
+                let alternate = self.eval_assigned(&conditional.alt);
+                self.join_into(after_consequent, span);
+                let site = self.site(span);
+                (
+                    consequent.0.join(alternate.0, site),
+                    consequent.1.join(alternate.1, site),
+                )
+            }
+            Expr::OptChain(chain) => {
+                let before = self.state;
+                match &*chain.base {
+                    OptChainBase::Member(member) => {
+                        self.eval_member(member, Usage::Read);
+                    }
+                    OptChainBase::Call(call) => {
+                        self.eval_read(&call.callee);
+                        for argument in &call.args {
+                            self.eval_argument(argument);
+                        }
+                    }
+                }
+                self.join_into(before, span);
+                self.opaque_value(span)
+            }
+            Expr::TsAs(inner) => self.eval(&inner.expr),
+            Expr::TsSatisfies(inner) => self.eval(&inner.expr),
+            Expr::TsNonNull(inner) => self.eval(&inner.expr),
+            Expr::TsTypeAssertion(inner) => self.eval(&inner.expr),
+            Expr::TsConstAssertion(inner) => self.eval(&inner.expr),
+            Expr::TsInstantiation(inner) => self.eval(&inner.expr),
+            other => {
+                other.visit_children_with(self);
+                self.opaque_value(span)
+            }
+        }
+    }
+
+    /// Evaluates an operand whose object is only looked at (compared, negated, interpolated), not passed on.
+    fn eval_read(&mut self, expression: &Expr) -> (Value, Value) {
+        if let Some(ident) = self.exports_ident(expression) {
+            return self.use_exports(ident, Usage::Read, Rewrite::Prefix);
+        }
+        if let Some(member) = self.module_exports_member(expression) {
+            return self.use_module_exports(member, Usage::Read);
+        }
+        if matches!(unparen(expression), Expr::Ident(ident) if self.is_free(ident, "module")) {
+            // `require.main === module`, `!module`: looking at `module` does not let anyone reassign its exports.
+            return self.opaque_value(expression.span());
+        }
+        self.eval(expression)
+    }
+
+    fn eval_callee(&mut self, callee: &Expr) {
+        match unparen(callee) {
+            Expr::Member(member) => {
+                self.eval_member(member, Usage::Read);
+            }
+            other => {
+                self.eval_read(other);
+            }
+        }
+    }
+
+    /// A member expression that is read: `exports.a`, `module.exports`, `module.exports.a`, `module.id`.
+    fn eval_member(
+        &mut self,
+        member: &MemberExpr,
+        usage_if_module_exports: Usage,
+    ) -> (Value, Value) {
+        let span = member.span;
+        if self.is_module_exports(member) {
+            return self.use_module_exports(member, usage_if_module_exports);
+        }
+        if let Some(ident) = self.exports_ident(&member.obj) {
+            self.use_exports(ident, Usage::Read, Rewrite::Prefix);
+        } else if let Some(inner) = self.module_exports_member(&member.obj) {
+            self.use_module_exports(inner, Usage::Read);
+        } else if let Expr::Ident(object) = unparen(&member.obj) {
+            if self.is_free(object, "module") && member_name(&member.prop).is_none() {
+                // `module[key]` may be `module.exports` under another name.
+                self.opaque = true;
+                self.escapes = true;
+            } else if !self.is_free(object, "module") {
+                self.eval(&member.obj);
+            }
+        } else {
+            self.eval(&member.obj);
+        }
+        if let MemberProp::Computed(computed) = &member.prop {
+            self.eval(&computed.expr);
+        }
+        self.opaque_value(span)
+    }
+
+    /// A member expression that is written or deleted: `exports.a = …`, `module.exports.a = …`.
+    fn write_member(&mut self, member: &MemberExpr) {
+        if self.is_module_exports(member) {
+            let value = self.merged_unknown(member.span);
+            let whole = self.module_exports_range(member);
+            self.assign_module_exports(member, AssignForm::Compound, value, whole, false);
+            return;
+        }
+        let property = member_name(&member.prop);
+        if let Some(ident) = self.exports_ident(&member.obj) {
+            self.use_exports(ident, Usage::PropertyWrite { property }, Rewrite::Prefix);
+        } else if let Some(inner) = self.module_exports_member(&member.obj) {
+            self.use_module_exports(inner, Usage::PropertyWrite { property });
+        } else {
+            self.eval(&member.obj);
+        }
+        if let MemberProp::Computed(computed) = &member.prop {
+            self.eval(&computed.expr);
+        }
+    }
+
+    fn eval_assign(&mut self, assign: &AssignExpr, linked_by_parent: bool) -> (Value, Value) {
+        let span = assign.span;
+        match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(binding))
+                if self.is_exports(&binding.id) =>
+            {
+                if assign.op != AssignOp::Assign {
+                    let before = self.state;
+                    self.eval(&assign.right);
+                    if assign.op.may_short_circuit() {
+                        self.join_into(before, span);
+                    }
+                    let value = self.merged_unknown(span);
+                    let whole = self.range(span);
+                    self.assign_exports(
+                        &binding.id,
+                        AssignForm::Compound,
+                        value,
+                        whole,
+                        false,
+                        Rewrite::Impossible,
+                        Rewrite::Impossible,
+                    );
+                    return value;
+                }
+                let value = self.eval_assigned_linking(&assign.right, LinkSide::Exports);
+                let start = self.ident_range(&binding.id).start;
+                let right_start = self.offset(assign.right.span().lo);
+                let whole = start..self.offset(span.hi);
+                let is_whole_statement = self
+                    .list_statement
+                    .is_some_and(|statement| statement.expression == Some(span));
+                let linked =
+                    if is_whole_statement && self.module_exports_member(&assign.right).is_some() {
+                        self.delete_statement(self.list_statement)
+                    } else {
+                        self.delete_prefix(start..right_start, "exports =")
+                    };
+                self.assign_exports(
+                    &binding.id,
+                    AssignForm::Plain,
+                    value,
+                    whole,
+                    false,
+                    linked,
+                    Rewrite::Prefix,
+                );
+                value
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(member))
+                if self.is_module_exports(member) =>
+            {
+                if assign.op != AssignOp::Assign {
+                    let before = self.state;
+                    self.eval(&assign.right);
+                    if assign.op.may_short_circuit() {
+                        self.join_into(before, span);
+                    }
+                    let value = self.merged_unknown(span);
+                    let whole = self.range(span);
+                    self.assign_module_exports(member, AssignForm::Compound, value, whole, false);
+                    return value;
+                }
+                let is_whole_statement = self
+                    .list_statement
+                    .is_some_and(|statement| statement.expression == Some(span));
+                let value = match self.exports_ident(&assign.right) {
+                    // `module.exports = exports;` adopts the object: once every `exports` is `module.exports` it
+                    // says nothing, so the rewrite deletes it.
+                    Some(ident) if is_whole_statement => {
+                        let rewrite = self.delete_statement(self.list_statement);
+                        self.use_exports(ident, Usage::Read, rewrite)
+                    }
+                    _ => self.eval_assigned_linking(&assign.right, LinkSide::ModuleExports(span)),
+                };
+                let whole = self.module_exports_range(member).start..self.offset(span.hi);
+                self.assign_module_exports(
+                    member,
+                    AssignForm::Plain,
+                    value,
+                    whole,
+                    linked_by_parent,
+                );
+                value
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                self.write_member(member);
+                if assign.op.may_short_circuit() {
+                    self.eval_conditionally(&assign.right)
+                } else {
+                    self.eval(&assign.right)
+                }
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Paren(paren)) => {
+                let value = self.eval(&assign.right);
+                self.bind_target_expression(&paren.expr);
+                value
+            }
+            AssignTarget::Simple(other) => {
+                other.visit_children_with(self);
+                self.eval(&assign.right)
+            }
+            AssignTarget::Pat(pattern) => {
+                let value = self.eval(&assign.right);
+                match pattern {
+                    AssignTargetPat::Array(array) => self.bind_pattern(&Pat::Array(array.clone())),
+                    AssignTargetPat::Object(object) => {
+                        self.bind_pattern(&Pat::Object(object.clone()))
+                    }
+                    AssignTargetPat::Invalid(_) => {}
+                }
+                value
+            }
+        }
+    }
+
+    /// The right side of an assignment to one binding, where an assignment to the other binding is a linking idiom:
+    /// `module.exports = exports = X` and `exports = module.exports = X`.
+    fn eval_assigned_linking(&mut self, right: &Expr, side: LinkSide) -> (Value, Value) {
+        if let (LinkSide::Exports, Expr::Assign(inner)) = (side, unparen(right)) {
+            if matches!(&inner.left, AssignTarget::Simple(SimpleAssignTarget::Member(member)) if self.is_module_exports(member))
+            {
+                return self.eval_assign(inner, true);
+            }
+        }
+        if let (LinkSide::ModuleExports(outer), Expr::Assign(inner)) = (side, unparen(right)) {
+            if inner.op == AssignOp::Assign {
+                if let AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) = &inner.left {
+                    if self.is_exports(&binding.id) {
+                        let _ = outer;
+                        let value = self.eval_assigned(&inner.right);
+                        let start = self.ident_range(&binding.id).start;
+                        let right_start = self.offset(inner.right.span().lo);
+                        let linked = self.delete_prefix(start..right_start, "exports =");
+                        let whole = start..self.offset(inner.span.hi);
+                        self.assign_exports(
+                            &binding.id,
+                            AssignForm::Plain,
+                            value,
+                            whole,
+                            true,
+                            linked,
+                            Rewrite::Prefix,
+                        );
+                        return value;
+                    }
+                }
+            }
+        }
+        self.eval_assigned(right)
+    }
+
+    fn eval_call(&mut self, call: &CallExpr) -> (Value, Value) {
+        let span = call.span;
+        if self.walk_immediate_call(call) {
+            return self.opaque_value(span);
+        }
+        let Callee::Expr(callee) = &call.callee else {
+            call.visit_children_with(self);
+            return self.opaque_value(span);
+        };
+        if let Some(method) = object_method(callee) {
+            let first = call
+                .args
+                .first()
+                .filter(|argument| argument.spread.is_none());
+            let target = first.map(|argument| &*argument.expr);
+            let property = match (method, call.args.get(1)) {
+                ("defineProperty", Some(key)) => string_value(&key.expr),
+                _ => None,
+            };
+            let writes = matches!(method, "defineProperty" | "defineProperties" | "assign");
+            let mut result = None;
+            if let Some(target) = target {
+                if writes {
+                    if let Some(ident) = self.exports_ident(target) {
+                        result = Some(self.use_exports(
+                            ident,
+                            Usage::PropertyWrite { property },
+                            Rewrite::Prefix,
+                        ));
+                    } else if let Some(member) = self.module_exports_member(target) {
+                        result = Some(
+                            self.use_module_exports(member, Usage::PropertyWrite { property }),
+                        );
+                    }
+                }
+            }
+            let skip_first = result.is_some();
+            for argument in call.args.iter().skip(usize::from(skip_first)) {
+                self.eval_argument(argument);
+            }
+            return match (method, result) {
+                ("assign", Some(value)) => value,
+                ("freeze" | "seal" | "preventExtensions", _) => self.created_fragile(span),
+                _ => self.opaque_value(span),
+            };
+        }
+        if matches!(unparen(callee), Expr::Ident(ident) if self.is_free(ident, "require")) {
+            for argument in &call.args {
+                self.eval_argument(argument);
+            }
+            return self.created(span);
+        }
+        if matches!(unparen(callee), Expr::Ident(ident) if self.is_free(ident, "eval")) {
+            self.dynamic_scope = true;
+        }
+        self.eval_callee(callee);
+        for argument in &call.args {
+            self.eval_argument(argument);
+        }
+        self.opaque_value(span)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum LinkSide {
+    Exports,
+    ModuleExports(Span),
+}
+
+impl Visit for Walker<'_> {
+    fn visit_expr(&mut self, expression: &Expr) {
+        self.eval(expression);
+    }
+
+    fn visit_stmt(&mut self, statement: &Stmt) {
+        self.walk_nested_statement(statement);
+    }
+
+    fn visit_function(&mut self, function: &Function) {
+        self.walk_function(function);
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        self.walk_arrow(arrow);
+    }
+
+    fn visit_class(&mut self, class: &Class) {
+        self.walk_class(class);
+    }
+
+    fn visit_pat(&mut self, pattern: &Pat) {
+        // Parameters and catch clauses bind names of their own; only their default values are code.
+        match pattern {
+            Pat::Assign(assign) => {
+                self.eval(&assign.right);
+                self.visit_pat(&assign.left);
+            }
+            Pat::Expr(expression) => self.bind_target_expression(expression),
+            other => other.visit_children_with(self),
+        }
+    }
+
+    fn visit_ts_type(&mut self, _: &TsType) {}
+
+    fn visit_ts_type_ann(&mut self, _: &TsTypeAnn) {}
+}
+
+fn unparen(expression: &Expr) -> &Expr {
+    match expression {
+        Expr::Paren(paren) => unparen(&paren.expr),
+        Expr::TsAs(inner) => unparen(&inner.expr),
+        Expr::TsNonNull(inner) => unparen(&inner.expr),
+        Expr::TsSatisfies(inner) => unparen(&inner.expr),
+        Expr::TsTypeAssertion(inner) => unparen(&inner.expr),
+        other => other,
+    }
+}
+
+/// The property a member expression names, when it is a fixed name: `.a`, `["a"]`, `[0]`.
+fn member_name(property: &MemberProp) -> Option<String> {
+    match property {
+        MemberProp::Ident(name) => Some(name.sym.to_string()),
+        MemberProp::Computed(computed) => string_value(&computed.expr),
+        MemberProp::PrivateName(_) => None,
+    }
+}
+
+fn string_value(expression: &Expr) -> Option<String> {
+    match unparen(expression) {
+        Expr::Lit(Lit::Str(string)) => string.value.as_atom().map(|atom| atom.to_string()),
+        Expr::Lit(Lit::Num(number)) => Some(number.value.to_string()),
+        Expr::Tpl(template) if template.exprs.is_empty() => template
+            .quasis
+            .first()
+            .and_then(|quasi| quasi.cooked.as_ref())
+            .and_then(|cooked| cooked.as_atom())
+            .map(|atom| atom.to_string()),
+        _ => None,
+    }
+}
+
+/// `Object.<method>` with a global `Object`.
+fn object_method(callee: &Expr) -> Option<&'static str> {
+    let Expr::Member(member) = unparen(callee) else {
+        return None;
+    };
+    let Expr::Ident(object) = unparen(&member.obj) else {
+        return None;
+    };
+    if &*object.sym != "Object" {
+        return None;
+    }
+    let MemberProp::Ident(name) = &member.prop else {
+        return None;
+    };
+    [
+        "defineProperty",
+        "defineProperties",
+        "assign",
+        "freeze",
+        "seal",
+        "preventExtensions",
+    ]
+    .into_iter()
+    .find(|method| *method == &*name.sym)
+}
+
+/// Whether the script's top level declares `name` with `let`, `const` or `class` (a binding of its own).
+fn declares_lexically(body: &[Stmt], name: &str, top_level: SyntaxContext) -> bool {
+    body.iter().any(|statement| match statement {
+        Stmt::Decl(Decl::Var(declaration)) if declaration.kind != VarDeclKind::Var => declaration
+            .decls
+            .iter()
+            .any(|declarator| binds(&declarator.name, name, top_level)),
+        Stmt::Decl(Decl::Class(class)) => {
+            &*class.ident.sym == name && class.ident.ctxt == top_level
+        }
+        _ => false,
+    })
+}
+
+/// Whether the top level declares `name` in any way (including `var` and `function`).
+fn declares_at_top_level(body: &[Stmt], name: &str, top_level: SyntaxContext) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        top_level: SyntaxContext,
+        found: bool,
+    }
+    impl Visit for Finder<'_> {
+        fn visit_binding_ident(&mut self, binding: &BindingIdent) {
+            if &*binding.id.sym == self.name && binding.id.ctxt == self.top_level {
+                self.found = true;
+            }
+        }
+        fn visit_fn_decl(&mut self, function: &FnDecl) {
+            if &*function.ident.sym == self.name && function.ident.ctxt == self.top_level {
+                self.found = true;
+            }
+            function.function.visit_with(self);
+        }
+        fn visit_class_decl(&mut self, class: &ClassDecl) {
+            if &*class.ident.sym == self.name && class.ident.ctxt == self.top_level {
+                self.found = true;
+            }
+            class.class.visit_with(self);
+        }
+        fn visit_expr(&mut self, _: &Expr) {}
+    }
+    let mut finder = Finder {
+        name,
+        top_level,
+        found: false,
+    };
+    body.visit_with(&mut finder);
+    finder.found
+}
+
+fn binds(pattern: &Pat, name: &str, top_level: SyntaxContext) -> bool {
+    match pattern {
+        Pat::Ident(binding) => &*binding.id.sym == name && binding.id.ctxt == top_level,
+        Pat::Array(array) => array
+            .elems
+            .iter()
+            .flatten()
+            .any(|element| binds(element, name, top_level)),
+        Pat::Object(object) => object.props.iter().any(|property| match property {
+            ObjectPatProp::KeyValue(key_value) => binds(&key_value.value, name, top_level),
+            ObjectPatProp::Assign(assign) => {
+                &*assign.key.id.sym == name && assign.key.id.ctxt == top_level
+            }
+            ObjectPatProp::Rest(rest) => binds(&rest.arg, name, top_level),
+        }),
+        Pat::Rest(rest) => binds(&rest.arg, name, top_level),
+        Pat::Assign(assign) => binds(&assign.left, name, top_level),
+        _ => false,
+    }
+}

@@ -1,0 +1,166 @@
+//! ## What it does
+//! Reports assignments to the module's own `exports` variable: `exports = X`, `exports += X`, `exports ||= X`,
+//! destructuring and `for-in`/`for-of` targets, a top-level `var exports = X` and a top-level
+//! `function exports() {}`.
+//!
+//! ## Why is this bad?
+//! Node runs a CommonJS file inside `function (exports, require, module, __filename, __dirname)`, and the module's
+//! value is `module.exports`. `exports = X` only rebinds the local parameter: `X` is never exported, and every
+//! `exports.a = …` after it is lost too. A top-level `var exports` is the very same parameter, so it is no escape.
+//!
+//! Not reported: the linking idioms `exports = module.exports`, `exports = module.exports = X`,
+//! `module.exports = exports = X`, `var exports = module.exports [= X]` (they leave `exports` pointing at the
+//! exported object, on every path), and a rebinding that a later `module.exports = exports` adopts.
+//!
+//! ## Example
+//! ```js
+//! exports = { parse };
+//! exports.version = "1.0";
+//! ```
+//! Use instead:
+//! ```js
+//! module.exports = { parse };
+//! module.exports.version = "1.0";
+//! ```
+//!
+//! ## Fix safety
+//! The fix rewrites `exports = X` to `module.exports = X` and every other `exports` in the file to
+//! `module.exports`, so writes after the assignment land on `X` (rewriting the assignment alone would lose them).
+//! It is safe when the file does not also reassign `module.exports` and the simulation of the rewritten module
+//! shows every write that was exported still is. Otherwise it is unsafe: with two competing export values the
+//! author's intent is not evident. Compound, destructuring and `for-in` forms, and `function exports() {}`, have
+//! no fix.
+
+use super::{Context, Violation};
+use crate::diagnostic::RuleId;
+use crate::model::{AssignForm, Target, Usage};
+
+pub const FIX_TITLE: &str = "Assign to `module.exports` and use it throughout the file";
+
+pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
+    let trace = &context.model.original;
+    let reassigns_module_exports = trace.references.iter().any(|reference| {
+        reference.target == Target::ModuleExports
+            && matches!(reference.usage, Usage::Assign(_))
+            && reference
+                .assignment
+                .as_ref()
+                .is_some_and(|assignment| !assignment.links)
+    });
+    trace
+        .references
+        .iter()
+        .filter_map(|reference| {
+            let Usage::Assign(form) = reference.usage else {
+                return None;
+            };
+            let assignment = reference.assignment.as_ref()?;
+            if !reference.is_exports() || form == AssignForm::VarDeclaration || assignment.links {
+                return None;
+            }
+            let adopted = !trace.opaque
+                && !reference.deferred
+                && assignment.assigned.same_as(trace.end.module_exports);
+            if adopted {
+                return None;
+            }
+            let fix = match form {
+                AssignForm::Plain | AssignForm::VarInit => Some((
+                    FIX_TITLE,
+                    context
+                        .plan
+                        .repair_applicability(reassigns_module_exports || reference.deferred),
+                )),
+                _ => None,
+            };
+            Some(Violation {
+                rule: RuleId::ExportsReassign,
+                range: assignment.range.clone(),
+                message: message(form).to_owned(),
+                fix,
+            })
+        })
+        .collect()
+}
+
+fn message(form: AssignForm) -> &'static str {
+    match form {
+        AssignForm::Plain => {
+            "assigning to `exports` only rebinds a local variable; the value is not exported (use `module.exports`)"
+        }
+        AssignForm::VarInit => {
+            "a top-level `var exports` is the module wrapper's `exports` parameter; assigning it exports nothing (use `module.exports`)"
+        }
+        AssignForm::Compound => "`exports` is reassigned by a compound assignment; the result is not exported",
+        AssignForm::Pattern => "`exports` is a destructuring or loop target; the value assigned is not exported",
+        AssignForm::FunctionDeclaration => {
+            "`function exports` rebinds the module wrapper's `exports` parameter; the function is not exported"
+        }
+        AssignForm::VarDeclaration => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::table::{assert_cases, Case};
+
+    #[test]
+    fn exports_reassign_table() {
+        assert_cases(
+            "exports-reassign",
+            &[
+                Case::fix(
+                    "exports = function () {};\n",
+                    "module.exports = function () {};\n",
+                ),
+                Case::fix(
+                    "exports = { a: 1 };\nexports.b = 2;\n",
+                    "module.exports = { a: 1 };\nmodule.exports.b = 2;\n",
+                ),
+                Case::fix("var exports = { a: 1 };\n", "module.exports = { a: 1 };\n"),
+                Case::fix(
+                    "var exports = module.exports = {};\nexports = Tput;\n",
+                    "module.exports = {};\nmodule.exports = Tput;\n",
+                ),
+                Case::fix(
+                    "if (x) { exports = A; } else { exports = B; }\n",
+                    "if (x) { module.exports = A; } else { module.exports = B; }\n",
+                ),
+                Case::fix(
+                    "exports = require('./impl');\n",
+                    "module.exports = require('./impl');\n",
+                ),
+                Case::unsafe_fix(
+                    "exports.a = 1;\nexports = { b: 2 };\n",
+                    "module.exports.a = 1;\nmodule.exports = { b: 2 };\n",
+                ),
+                Case::unsafe_fix(
+                    "exports = A;\nmodule.exports = B;\n",
+                    "module.exports = A;\nmodule.exports = B;\n",
+                ),
+                Case::unsafe_fix(
+                    "exports = 'name';\nexports.x = 1;\n",
+                    "module.exports = 'name';\nmodule.exports.x = 1;\n",
+                ),
+                Case::no_fix("exports += 'x';\n"),
+                Case::no_fix("exports ||= {};\n"),
+                Case::no_fix("[exports] = [x];\n"),
+                Case::no_fix("({ exports } = o);\n"),
+                Case::no_fix("for (exports in o) {}\n"),
+                Case::no_fix("function exports() {}\n"),
+                Case::no_fix("exports = A;\nexports++;\n"),
+                Case::pass("exports = module.exports;\nexports.a = 1;\n"),
+                Case::pass("exports = module.exports = function () {};\n"),
+                Case::pass("module.exports = exports = function () {};\n"),
+                Case::pass("var exports = module.exports = {};\n"),
+                Case::pass("exports = Tput;\nexports.x = 1;\nmodule.exports = exports;\n"),
+                Case::pass("exports = cond ? (module.exports = X) : exports;\n"),
+                Case::pass("function f(exports) { exports = 1; }\n"),
+                Case::pass("try { x(); } catch (exports) { exports = 1; }\n"),
+                Case::pass("(function (exports) { exports = {}; })(this);\n"),
+                Case::pass("function g() { var exports = 1; exports = 2; }\n"),
+                Case::pass("let exports = 1;\nexports = 2;\n"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,149 @@
+//! ## What it does
+//! Reports a property written through the module's `exports` (`exports.a = …`, `exports["a"] = …`,
+//! `Object.defineProperty(exports, …)`, `Object.assign(exports, …)`, `delete exports.a`) that never reaches
+//! `module.exports`, because `module.exports` is reassigned (before or after the write) or `exports` was rebound.
+//!
+//! ## Why is this bad?
+//! `exports` starts as the same object as `module.exports`, and only `module.exports` is exported. Once either
+//! is pointed at another object, writes through `exports` land on an object nobody imports: the property silently
+//! disappears from the module's API.
+//!
+//! ## Example
+//! ```js
+//! module.exports = Router;
+//! exports.Route = Route; // lost
+//! ```
+//! Use instead:
+//! ```js
+//! module.exports = Router;
+//! module.exports.Route = Route;
+//! ```
+//!
+//! ## Fix safety
+//! The fix rewrites the file's `exports` references to `module.exports`. A write that runs after the
+//! reassignment is then rescued: the fix is safe when the simulation of the rewritten module shows every lost
+//! write landing on the exported object, every exported write still exported, and nothing else seeing a different
+//! object. A write that runs before the reassignment cannot be rescued by any rewrite: it keeps its finding, with
+//! no fix, and its message names the line of the reassignment so a person can move it.
+
+use super::rewrite::lost_writes;
+use super::{Context, Violation};
+use crate::diagnostic::RuleId;
+use crate::model::{value_initial, Usage};
+
+pub const FIX_TITLE: &str = "Write through `module.exports` instead";
+
+pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
+    let trace = &context.model.original;
+    lost_writes(trace)
+        .map(|reference| {
+            let Usage::PropertyWrite { property } = &reference.usage else {
+                unreachable!("lost_writes yields property writes only");
+            };
+            let name = property.as_deref().map_or_else(|| "this property".to_owned(), |name| format!("`{name}`"));
+            let target = if reference.deferred { trace.end.exports } else { reference.original };
+            let cause = if target.same_as(value_initial()) {
+                let line = trace.assigned_at.get(&trace.end.module_exports).map(|&offset| context.line(offset));
+                match line {
+                    Some(line) => format!("`module.exports` is reassigned on line {line}"),
+                    None => "`module.exports` is reassigned".to_owned(),
+                }
+            } else {
+                match trace.assigned_at.get(&target).map(|&offset| context.line(offset)) {
+                    Some(line) => format!("`exports` was rebound on line {line}"),
+                    None => "`exports` was rebound".to_owned(),
+                }
+            };
+            if context.plan.unrescuable.contains(&reference.id) {
+                Violation {
+                    rule: RuleId::LostExport,
+                    range: reference.range.clone(),
+                    message: format!(
+                        "{name} is written through `exports` before {cause}, so it is never exported; \
+                         no rewrite can rescue it: move it after that line or add it to the new value"
+                    ),
+                    fix: None,
+                }
+            } else {
+                Violation {
+                    rule: RuleId::LostExport,
+                    range: reference.range.clone(),
+                    message: format!("{name} is written through `exports`, but {cause}, so it is never exported"),
+                    fix: Some((FIX_TITLE, context.plan.repair_applicability(false))),
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::table::{assert_cases, Case};
+
+    #[test]
+    fn lost_export_table() {
+        assert_cases(
+            "lost-export",
+            &[
+                Case::fix(
+                    "module.exports = Router;\nexports.Route = Route;\n",
+                    "module.exports = Router;\nmodule.exports.Route = Route;\n",
+                ),
+                Case::fix(
+                    "module.exports = function () {};\nexports['x-y'] = 1;\n",
+                    "module.exports = function () {};\nmodule.exports['x-y'] = 1;\n",
+                ),
+                Case::fix(
+                    "module.exports = new Foo();\nObject.defineProperty(exports, 'a', { value: 1 });\n",
+                    "module.exports = new Foo();\nObject.defineProperty(module.exports, 'a', { value: 1 });\n",
+                ),
+                Case::fix(
+                    "module.exports = {};\nObject.assign(exports, { a: 1 });\n",
+                    "module.exports = {};\nObject.assign(module.exports, { a: 1 });\n",
+                ),
+                Case::fix(
+                    "module.exports = Foo;\nexports.a = 1;\nexports.b = function () { return exports.a; };\n",
+                    "module.exports = Foo;\nmodule.exports.a = 1;\nmodule.exports.b = function () { return module.exports.a; };\n",
+                ),
+                Case::no_fix("exports.a = 1;\nmodule.exports = Foo;\n"),
+                Case::unsafe_fix(
+                    "'use strict';\nmodule.exports = Object.freeze({});\nexports.a = 1;\n",
+                    "'use strict';\nmodule.exports = Object.freeze({});\nmodule.exports.a = 1;\n",
+                ),
+                Case::pass("exports.a = 1;\nmodule.exports.b = 2;\n"),
+                Case::pass("exports.a = 1;\n"),
+                Case::pass("module.exports = exports = Foo;\nexports.a = 1;\n"),
+                Case::pass("exports = module.exports = Foo;\nexports.a = 1;\n"),
+                Case::pass("if (typeof module === 'object') { module.exports = Foo; } else { exports.a = 1; }\n"),
+                Case::pass("(function (exports, module) { module.exports = F; exports.a = 1; })({}, {});\n"),
+            ],
+        );
+    }
+
+    #[test]
+    fn unrescuable_write_keeps_its_finding_and_names_the_line() {
+        let findings = crate::rules::table::findings(
+            "exports.a = 1;\n\nmodule.exports = Foo;\nexports.b = 2;\n",
+        );
+        let lost: Vec<_> = findings
+            .iter()
+            .filter(|finding| finding.rule.as_str() == "lost-export")
+            .collect();
+        assert_eq!(lost.len(), 2);
+        assert!(lost[0].fix.is_none());
+        assert!(lost[0].message.contains("line 3"), "{}", lost[0].message);
+        assert!(lost[1].fix.is_some());
+        let fixed = crate::fix(
+            "exports.a = 1;\n\nmodule.exports = Foo;\nexports.b = 2;\n",
+            crate::SourceType::JavaScript,
+            &Default::default(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            fixed.fixed.as_deref(),
+            Some("exports.a = 1;\n\nmodule.exports = Foo;\nmodule.exports.b = 2;\n")
+        );
+        assert_eq!(fixed.remaining.len(), 1);
+    }
+}

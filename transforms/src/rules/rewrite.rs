@@ -1,0 +1,173 @@
+//! The one rewrite every rule's fix is made of: free `exports` references become `module.exports`, and linking
+//! idioms that this makes redundant collapse. Which references are rewritten, and whether doing so keeps or
+//! repairs what the module exports, is decided here once per file by simulating the rewritten program.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Applicability, Edit};
+use crate::model::{ExportModel, RefId, Reference, Rewrite, Target, Trace, Usage};
+
+pub struct RewritePlan {
+    /// Writes through `exports` that are lost today and that no rewrite can rescue: they run before
+    /// `module.exports` is reassigned. They stay as they are, and stay reported.
+    pub unrescuable: HashSet<RefId>,
+    /// The edits, sorted; `None` when some reference cannot be expressed as a text edit or nothing is rewritten.
+    pub edits: Option<Vec<Edit>>,
+    /// The rewrite changes nothing any reference sees nor what the module exports.
+    pub preserving: bool,
+    /// The rewrite changes only what a repair must: every lost write now lands on the exported object, every write
+    /// that landed still does, and no other reference sees anything different.
+    pub repairs_cleanly: bool,
+}
+
+impl RewritePlan {
+    pub fn new(model: &ExportModel<'_>) -> RewritePlan {
+        let original = &model.original;
+        let candidates: HashSet<RefId> = original
+            .references
+            .iter()
+            .filter(|reference| reference.is_exports() && reference.usage != Usage::Typeof)
+            .map(|reference| reference.id)
+            .collect();
+        let everything = model.simulate(&|id| candidates.contains(&id));
+        let unrescuable: HashSet<RefId> = lost_writes(original)
+            .filter(|reference| {
+                counterpart(&everything, reference)
+                    .and_then(|rewritten| everything.reaches_rewritten(rewritten, true))
+                    != Some(true)
+            })
+            .map(|reference| reference.id)
+            .collect();
+        let (rewritten, trace) = if unrescuable.is_empty() {
+            (candidates, everything)
+        } else {
+            let rewritten: HashSet<RefId> = candidates.difference(&unrescuable).copied().collect();
+            let trace = model.simulate(&|id| rewritten.contains(&id));
+            (rewritten, trace)
+        };
+        let edits = edits_for(&trace, &rewritten);
+        let preserving = !trace.opaque && preserves(&trace, &rewritten);
+        let repairs_cleanly = !trace.opaque && repairs(&trace, &rewritten, unrescuable.is_empty());
+        RewritePlan {
+            unrescuable,
+            edits,
+            preserving,
+            repairs_cleanly,
+        }
+    }
+
+    /// The applicability of a repair, given whether the rule at hand has a reason of its own to doubt it.
+    pub fn repair_applicability(&self, doubtful: bool) -> Applicability {
+        if self.repairs_cleanly && !doubtful {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        }
+    }
+}
+
+/// Property writes through `exports` that surely never reach the exported object in the original program.
+pub fn lost_writes(trace: &Trace) -> impl Iterator<Item = &Reference> {
+    trace.references.iter().filter(move |reference| {
+        !trace.opaque
+            && reference.is_exports()
+            && matches!(reference.usage, Usage::PropertyWrite { .. })
+            && trace.reaches_original(reference) == Some(false)
+    })
+}
+
+/// The same reference in another walk of the same program: walks record references in the same order.
+fn counterpart<'t>(trace: &'t Trace, reference: &Reference) -> Option<&'t Reference> {
+    trace
+        .references
+        .iter()
+        .find(|candidate| candidate.id == reference.id && candidate.usage == reference.usage)
+}
+
+fn edits_for(trace: &Trace, rewritten: &HashSet<RefId>) -> Option<Vec<Edit>> {
+    let mut edits = Vec::new();
+    let mut seen = HashSet::new();
+    for reference in &trace.references {
+        if !rewritten.contains(&reference.id) || !seen.insert(reference.id) {
+            continue;
+        }
+        let range = reference.range.clone();
+        edits.push(match &reference.rewrite {
+            Rewrite::Prefix => Edit::replace(range.start..range.start, "module."),
+            Rewrite::Shorthand => Edit::replace(range, "exports: module.exports"),
+            Rewrite::Replace(range, text) => Edit::replace(range.clone(), *text),
+            Rewrite::Delete(range) => Edit::delete(range.clone()),
+            Rewrite::Impossible => return None,
+        });
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    let overlapping = edits
+        .windows(2)
+        .any(|pair| pair[1].range.start < pair[0].range.end);
+    (!overlapping).then_some(edits)
+}
+
+fn sees_same(trace: &Trace, reference: &Reference, rewritten: &HashSet<RefId>) -> bool {
+    let to_module_exports = reference.is_exports() && rewritten.contains(&reference.id);
+    trace.unchanged(reference, to_module_exports)
+}
+
+fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
+    trace
+        .end
+        .module_exports
+        .same_as(trace.end.rewritten_module_exports)
+        && trace
+            .references
+            .iter()
+            .all(|reference| sees_same(trace, reference, rewritten))
+}
+
+fn repairs(
+    trace: &Trace,
+    rewritten: &HashSet<RefId>,
+    every_exports_reference_rewritten: bool,
+) -> bool {
+    trace.references.iter().all(|reference| {
+        let to_module_exports = reference.is_exports() && rewritten.contains(&reference.id);
+        match (&reference.usage, reference.target) {
+            (Usage::PropertyWrite { .. }, _) => {
+                let before = trace.reaches_original(reference);
+                let after = trace.reaches_rewritten(reference, to_module_exports);
+                let lands_safely =
+                    after == Some(true) && !writes_to_fragile(trace, reference, to_module_exports);
+                match before {
+                    Some(true) => lands_safely,
+                    Some(false) if to_module_exports => lands_safely,
+                    Some(false) => sees_same(trace, reference, rewritten),
+                    None => false,
+                }
+            }
+            // Reads through `exports` follow the writes they read when every `exports` moves together.
+            (Usage::Read | Usage::Escape, Target::Exports)
+                if to_module_exports && every_exports_reference_rewritten =>
+            {
+                true
+            }
+            (Usage::Assign(_), _) => true,
+            _ => sees_same(trace, reference, rewritten),
+        }
+    })
+}
+
+/// Writing a property onto a primitive or a frozen object throws in strict mode: such a repair is not safe.
+fn writes_to_fragile(trace: &Trace, reference: &Reference, to_module_exports: bool) -> bool {
+    let target = if reference.deferred {
+        if to_module_exports || reference.target == Target::ModuleExports {
+            trace.end.rewritten_module_exports
+        } else {
+            trace.end.rewritten_exports
+        }
+    } else {
+        reference.rewritten
+    };
+    trace.fragile.contains(&target)
+}
