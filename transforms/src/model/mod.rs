@@ -130,6 +130,9 @@ pub struct Trace {
     pub fragile: HashSet<Value>,
     /// Where each object was assigned to a binding (byte offset of the assignment), for messages.
     pub assigned_at: HashMap<Value, usize>,
+    /// `typeof exports` or `typeof module` appears: the code runs where they may not exist (UMD), so a rewrite
+    /// from one to the other is not known to be harmless.
+    pub probes_environment: bool,
 }
 
 impl Trace {

@@ -65,6 +65,7 @@ struct Walker<'a> {
     dynamic_scope: bool,
     fragile: HashSet<Value>,
     assigned_at: HashMap<Value, usize>,
+    probes_environment: bool,
     /// A top-level `var exports` is the wrapper's parameter; a top-level `let`/`const`/`class` is not.
     top_level_exports_is_wrapper: bool,
     /// States at `return` statements, one frame per function run in place (the module body is one too).
@@ -100,6 +101,7 @@ impl<'a> Walker<'a> {
             dynamic_scope: false,
             fragile: HashSet::new(),
             assigned_at: HashMap::new(),
+            probes_environment: false,
             top_level_exports_is_wrapper: !declares_lexically(body, "exports", script.top_level),
             exits: vec![Vec::new()],
             try_states: Vec::new(),
@@ -127,6 +129,7 @@ impl<'a> Walker<'a> {
                 opaque: walker.opaque,
                 fragile: walker.fragile,
                 assigned_at: walker.assigned_at,
+                probes_environment: walker.probes_environment,
             },
             unanalysable: walker.dynamic_scope.then_some(Unanalysable::DynamicScope),
             escapes: walker.escapes,
@@ -925,8 +928,16 @@ impl<'a> Walker<'a> {
             },
             _ => return false,
         };
-        for argument in &call.args {
-            self.eval_argument(argument);
+        let passes_this_as_this = matches!(unparen(callee), Expr::Member(_))
+            && call
+                .args
+                .first()
+                .is_some_and(|argument| matches!(unparen(&argument.expr), Expr::This(_)));
+        for (index, argument) in call.args.iter().enumerate() {
+            // `.call(this)` makes the body's `this` the module's `this`, which the walk follows as it is.
+            if !(index == 0 && passes_this_as_this) {
+                self.eval_argument(argument);
+            }
         }
         if self.deferred() {
             body(self);
@@ -1076,11 +1087,15 @@ impl<'a> Walker<'a> {
                 match unary.op {
                     UnaryOp::TypeOf => {
                         if let Some(ident) = self.exports_ident(&unary.arg) {
+                            self.probes_environment = true;
                             self.use_exports(ident, Usage::Typeof, Rewrite::Impossible);
                         } else if let Some(member) = self.module_exports_member(&unary.arg) {
+                            self.probes_environment = true;
                             self.use_module_exports(member, Usage::Read);
-                        } else if !matches!(unparen(&unary.arg), Expr::Ident(ident) if self.is_free(ident, "module"))
+                        } else if matches!(unparen(&unary.arg), Expr::Ident(ident) if self.is_free(ident, "module"))
                         {
+                            self.probes_environment = true;
+                        } else {
                             self.eval_read(&unary.arg);
                         }
                     }
@@ -1218,6 +1233,8 @@ impl<'a> Walker<'a> {
             self.use_exports(ident, Usage::Read, Rewrite::Prefix);
         } else if let Some(inner) = self.module_exports_member(&member.obj) {
             self.use_module_exports(inner, Usage::Read);
+        } else if matches!(unparen(&member.obj), Expr::This(_)) {
+            // `this.x` reads a property; it does not hand the object to anyone.
         } else if let Expr::Ident(object) = unparen(&member.obj) {
             if self.is_free(object, "module") && member_name(&member.prop).is_none() {
                 // `module[key]` may be `module.exports` under another name.
@@ -1248,7 +1265,7 @@ impl<'a> Walker<'a> {
             self.use_exports(ident, Usage::PropertyWrite { property }, Rewrite::Prefix);
         } else if let Some(inner) = self.module_exports_member(&member.obj) {
             self.use_module_exports(inner, Usage::PropertyWrite { property });
-        } else {
+        } else if !matches!(unparen(&member.obj), Expr::This(_)) {
             self.eval(&member.obj);
         }
         if let MemberProp::Computed(computed) = &member.prop {

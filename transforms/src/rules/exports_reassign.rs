@@ -33,20 +33,13 @@
 
 use super::{Context, Violation};
 use crate::diagnostic::RuleId;
-use crate::model::{AssignForm, Target, Usage};
+use crate::model::{AssignForm, Usage};
 
 pub const FIX_TITLE: &str = "Assign to `module.exports` and use it throughout the file";
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let trace = &context.model.original;
-    let reassigns_module_exports = trace.references.iter().any(|reference| {
-        reference.target == Target::ModuleExports
-            && matches!(reference.usage, Usage::Assign(_))
-            && reference
-                .assignment
-                .as_ref()
-                .is_some_and(|assignment| !assignment.links)
-    });
+    let doubtful = context.reassigns_module_exports() || trace.probes_environment;
     trace
         .references
         .iter()
@@ -69,7 +62,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
                     FIX_TITLE,
                     context
                         .plan
-                        .repair_applicability(reassigns_module_exports || reference.deferred),
+                        .repair_applicability(doubtful || reference.deferred),
                 )),
                 _ => None,
             };

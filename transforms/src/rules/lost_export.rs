@@ -69,7 +69,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
                     rule: RuleId::LostExport,
                     range: reference.range.clone(),
                     message: format!("{name} is written through `exports`, but {cause}, so it is never exported"),
-                    fix: Some((FIX_TITLE, context.plan.repair_applicability(false))),
+                    fix: Some((FIX_TITLE, context.plan.repair_applicability(context.model.original.probes_environment))),
                 }
             }
         })

@@ -38,9 +38,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
         .min_by_key(|reference| reference.range.start);
     let uses_module_exports = references.iter().any(|reference| !reference.is_exports());
     match first_exports {
-        Some(first)
-            if uses_module_exports && context.plan.preserving && context.plan.edits.is_some() =>
-        {
+        Some(first) if uses_module_exports && context.style_rewrite_allowed() => {
             vec![Violation {
                 rule: RuleId::MixedExports,
                 range: first.range.clone(),
@@ -101,6 +99,9 @@ mod tests {
                 Case::pass("Object.defineProperty(exports, '__esModule', { value: true });\nexports.default = 1;\n"),
                 Case::pass("with (o) { exports.a = 1; module.exports.b = 2; }\n"),
                 Case::pass("exports.a = 1;\nmodule.exports.b = 2;\nrequire('x')(module);\n"),
+                Case::pass("if (typeof module === 'object') { module.exports = Foo; } else { exports.a = 1; }\n"),
+                Case::pass("if (typeof exports === 'object') { exports.a = 1; module.exports.b = 2; }\n"),
+                Case::pass("if (process.env.X) return;\nexports.a = 1;\nmodule.exports = F;\n"),
             ],
         );
     }

@@ -12,7 +12,7 @@ mod table;
 use std::ops::Range;
 
 use crate::diagnostic::{Applicability, Finding, Fix, RuleId};
-use crate::model::ExportModel;
+use crate::model::{ExportModel, Usage};
 use crate::text::LineIndex;
 use crate::{Settings, Style};
 use rewrite::RewritePlan;
@@ -34,6 +34,27 @@ pub struct Context<'m, 'a> {
 }
 
 impl Context<'_, '_> {
+    /// Whether `module.exports` is given a new value other than by a linking idiom.
+    pub fn reassigns_module_exports(&self) -> bool {
+        self.model.original.references.iter().any(|reference| {
+            !reference.is_exports()
+                && matches!(reference.usage, Usage::Assign(_))
+                && reference
+                    .assignment
+                    .as_ref()
+                    .is_some_and(|assignment| !assignment.links)
+        })
+    }
+
+    /// Whether a style rewrite may run: the module works, neither binding is reassigned, and the code does not
+    /// probe for `exports`/`module` (where one may exist without the other, swapping them is not harmless).
+    pub fn style_rewrite_allowed(&self) -> bool {
+        self.plan.preserving
+            && self.plan.edits.is_some()
+            && !self.reassigns_module_exports()
+            && !self.model.original.probes_environment
+    }
+
     pub fn line(&self, offset: usize) -> usize {
         self.line_index.line_column(offset).0
     }

@@ -35,7 +35,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
         .filter(|reference| reference.usage != Usage::Typeof)
         .min_by_key(|reference| reference.range.start);
     match first {
-        Some(first) if context.plan.preserving && context.plan.edits.is_some() => vec![Violation {
+        Some(first) if context.style_rewrite_allowed() => vec![Violation {
             rule: RuleId::PreferModuleExports,
             range: first.range.clone(),
             message: "this file exports through `exports`; the project style is `module.exports`"

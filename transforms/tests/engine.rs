@@ -1,0 +1,181 @@
+//! The engine on the inputs that trip parsers and offset arithmetic: BOM, shebang, CRLF, HTML-like comments,
+//! sloppy-mode scripts, TypeScript, ES modules and syntax errors.
+
+use exportfix_transforms::{analyze, fix, Analysis, FixError, Settings, SourceType};
+
+fn fixed(source: &str, source_type: SourceType) -> Option<String> {
+    fix(source, source_type, &Settings::default(), false)
+        .expect("fixes")
+        .fixed
+}
+
+fn rules(source: &str, source_type: SourceType) -> Vec<&'static str> {
+    analyze(source, source_type, &Settings::default())
+        .expect("parses")
+        .findings()
+        .iter()
+        .map(|finding| finding.rule.as_str())
+        .collect()
+}
+
+#[test]
+fn byte_order_mark_is_kept_and_offsets_account_for_it() {
+    let source = "\u{feff}// lib\r\nexports = function () {};\r\n";
+    assert_eq!(
+        fixed(source, SourceType::JavaScript).as_deref(),
+        Some("\u{feff}// lib\r\nmodule.exports = function () {};\r\n")
+    );
+    let analysis = analyze(source, SourceType::JavaScript, &Settings::default()).unwrap();
+    assert_eq!(
+        (analysis.findings()[0].line, analysis.findings()[0].column),
+        (2, 1)
+    );
+}
+
+#[test]
+fn shebang_and_crlf_survive() {
+    let source =
+        "#!/usr/bin/env node\r\n'use strict';\r\nexports.a = 1;\r\nmodule.exports.b = 2;\r\n";
+    assert_eq!(
+        fixed(source, SourceType::JavaScript).as_deref(),
+        Some("#!/usr/bin/env node\r\n'use strict';\r\nmodule.exports.a = 1;\r\nmodule.exports.b = 2;\r\n")
+    );
+}
+
+#[test]
+fn html_like_comments_do_not_shift_edits() {
+    let source = "<!-- legacy\nexports = { n: 1 };\n--> trailing\nexports.b = 3;\n";
+    assert_eq!(
+        fixed(source, SourceType::JavaScript).as_deref(),
+        Some("<!-- legacy\nmodule.exports = { n: 1 };\n--> trailing\nmodule.exports.b = 3;\n")
+    );
+}
+
+#[test]
+fn sloppy_mode_scripts_parse() {
+    for source in [
+        "var mode = 0755;\nexports.mode = mode;\n",
+        "with (Math) { exports.pi = PI; }\n",
+        "if (done) return;\nexports.a = 1;\n",
+        "var yield = 1, let_ = 2;\nexports.y = yield;\n",
+        "function f() { arguments.callee; }\nexports.f = f;\n",
+    ] {
+        assert!(
+            analyze(source, SourceType::JavaScript, &Settings::default()).is_ok(),
+            "{source}"
+        );
+    }
+}
+
+#[test]
+fn top_level_return_ends_the_module() {
+    // On the path where `return` runs, the reassignment after it never happens: the write is not surely lost.
+    // Nor is it a style question: the file reassigns `module.exports`.
+    assert!(rules(
+        "if (process.env.X) return;\nexports.a = 1;\nmodule.exports = F;\n",
+        SourceType::JavaScript
+    )
+    .is_empty());
+    assert!(rules(
+        "exports.a = 1;\nif (old) { module.exports = F; return; }\n",
+        SourceType::JavaScript
+    )
+    .is_empty());
+    assert_eq!(
+        rules(
+            "exports.a = 1;\nmodule.exports = F;\nif (x) return;\n",
+            SourceType::JavaScript
+        ),
+        vec!["lost-export"]
+    );
+}
+
+#[test]
+fn es_modules_are_skipped() {
+    let analysis = analyze(
+        "import x from 'y';\nexports = x;\n",
+        SourceType::JavaScript,
+        &Settings::default(),
+    )
+    .unwrap();
+    assert_eq!(analysis, Analysis::EsModule);
+    let analysis = analyze(
+        "export const a = 1;\n",
+        SourceType::TypeScript,
+        &Settings::default(),
+    )
+    .unwrap();
+    assert_eq!(analysis, Analysis::EsModule);
+}
+
+#[test]
+fn typescript_and_jsx_parse() {
+    assert_eq!(
+        fixed(
+            "const x: number = 1;\nexports = x as unknown;\n",
+            SourceType::TypeScript
+        )
+        .as_deref(),
+        Some("const x: number = 1;\nmodule.exports = x as unknown;\n")
+    );
+    assert_eq!(
+        fixed(
+            "const el = <div/>;\nexports = el;\n",
+            SourceType::JavaScript
+        )
+        .as_deref(),
+        Some("const el = <div/>;\nmodule.exports = el;\n")
+    );
+    assert_eq!(
+        fixed("const el = <div/>;\nexports = el;\n", SourceType::Tsx).as_deref(),
+        Some("const el = <div/>;\nmodule.exports = el;\n")
+    );
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let error = analyze(
+        "exports.a = 1;\nvar = ;\n",
+        SourceType::JavaScript,
+        &Settings::default(),
+    )
+    .unwrap_err();
+    assert_eq!(error.line, 2);
+    assert!(error.column >= 4, "{error}");
+    match fix(
+        "\u{feff}\nfoo(;\n",
+        SourceType::JavaScript,
+        &Settings::default(),
+        false,
+    ) {
+        Err(FixError::Syntax(error)) => assert_eq!((error.line, error.column), (2, 5)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bundles_and_wrappers_with_their_own_exports_are_untouched() {
+    let webpack = "(function (modules) { modules[0].call(null, {}, {}, function () {}); })([\n  function (module, exports, __webpack_require__) {\n    exports = module.exports = {};\n    exports.a = 1;\n    module.exports = F;\n  }\n]);\n";
+    assert!(rules(webpack, SourceType::JavaScript).is_empty());
+    let umd = "(function (root, factory) {\n  if (typeof define === 'function' && define.amd) define(['exports'], factory);\n  else if (typeof exports === 'object' && typeof module !== 'undefined') factory(exports);\n  else factory((root.lib = {}));\n})(this, function (exports) {\n  exports = {};\n  exports.a = 1;\n});\n";
+    assert!(rules(umd, SourceType::JavaScript).is_empty());
+}
+
+#[test]
+fn coffeescript_wrapper_runs_in_place() {
+    let source = "(function () {\n  var Foo = function () {};\n  module.exports = Foo;\n  exports.helper = 1;\n}).call(this);\n";
+    assert_eq!(rules(source, SourceType::JavaScript), vec!["lost-export"]);
+}
+
+#[test]
+fn deferred_reassignment_makes_nothing_claimed_lost() {
+    let source =
+        "exports.a = 1;\nfunction reset() { module.exports = {}; }\nmodule.exports.b = 2;\n";
+    assert!(rules(source, SourceType::JavaScript).is_empty());
+}
+
+#[test]
+fn escaped_module_is_not_analysed_for_lost_exports() {
+    let source = "exports.a = 1;\nrequire('./install')(module);\n";
+    assert!(rules(source, SourceType::JavaScript).is_empty());
+}
