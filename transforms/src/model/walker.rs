@@ -224,15 +224,25 @@ impl<'a> Walker<'a> {
         if !state.reachable {
             return;
         }
+        for try_state in &mut self.try_states {
+            *try_state = try_state.join(state, 1);
+        }
+    }
+
+    /// Records the current state for the agreement flags. Deferred code runs only when something calls it, so
+    /// this is done where control can leave the walked code: at statement boundaries, calls, and the end; not in
+    /// the middle of `exports = module.exports = X`, whose halves nothing can run between.
+    fn note_agreement(&mut self) {
+        let state = self.state;
+        if !state.reachable {
+            return;
+        }
         self.agreement.exports_with_rewritten_module_exports &=
             state.exports.same_as(state.rewritten_module_exports);
         self.agreement.exports_with_rewritten_exports &=
             state.exports.same_as(state.rewritten_exports);
         self.agreement.module_exports_with_rewritten &=
             state.module_exports.same_as(state.rewritten_module_exports);
-        for try_state in &mut self.try_states {
-            *try_state = try_state.join(state, 1);
-        }
     }
 
     fn join_into(&mut self, other: State, span: Span) {
@@ -1027,6 +1037,7 @@ impl<'a> Walker<'a> {
             Expr::Member(member) => self.eval_member(member, Usage::Escape),
             Expr::Call(call) => self.eval_call(call),
             Expr::New(new) => {
+                self.note_agreement();
                 self.eval_callee(&new.callee);
                 for argument in new.args.iter().flatten() {
                     self.eval_argument(argument);
@@ -1427,6 +1438,7 @@ impl<'a> Walker<'a> {
 
     fn eval_call(&mut self, call: &CallExpr) -> (Value, Value) {
         let span = call.span;
+        self.note_agreement();
         if self.walk_immediate_call(call) {
             return self.opaque_value(span);
         }

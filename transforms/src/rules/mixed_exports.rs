@@ -93,6 +93,10 @@ mod tests {
                     "a = b\nexports = module.exports;\n(f)()\nexports.x = 1;\n",
                     "a = b\nmodule.exports = module.exports;\n(f)()\nmodule.exports.x = 1;\n",
                 ),
+                Case::fix(
+                    "exports = module.exports = Foo;\nfunction get() { return exports.a; }\nexports.a = 1;\n",
+                    "module.exports = Foo;\nfunction get() { return module.exports.a; }\nmodule.exports.a = 1;\n",
+                ),
                 Case::pass("exports.a = 1;\nexports.b = 2;\n"),
                 Case::pass("module.exports = { a: 1 };\nmodule.exports.b = 2;\n"),
                 Case::pass("if (typeof exports === 'object' && typeof module !== 'undefined') { module.exports = f(); }\n"),
