@@ -4,6 +4,7 @@ use std::fmt;
 
 use swc_core::common::{BytePos, Mark, Spanned, SyntaxContext, GLOBALS};
 use swc_core::ecma::ast::{EsVersion, ModuleItem, Pass, Program, Script};
+use swc_core::ecma::parser::error::SyntaxError as ParserError;
 use swc_core::ecma::parser::{lexer::Lexer, EsSyntax, Parser, StringInput, Syntax, TsSyntax};
 use swc_core::ecma::transforms::base::resolver;
 

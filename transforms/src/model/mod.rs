@@ -83,6 +83,9 @@ pub struct Assignment {
     pub assigned: Value,
     /// Whether `exports` and `module.exports` are the same object right after it (a linking idiom).
     pub links: bool,
+    /// `module.exports = exports.default`: the new value is taken from the old exports object, so the writes to
+    /// that object were made to be left behind (Babel's add-module-exports output).
+    pub value_from_exports: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

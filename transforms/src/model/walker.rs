@@ -393,6 +393,7 @@ impl<'a> Walker<'a> {
                 range: whole,
                 assigned: value.0,
                 links,
+                value_from_exports: false,
             }),
             rewrite,
         });
@@ -405,6 +406,7 @@ impl<'a> Walker<'a> {
         value: (Value, Value),
         whole: Range<usize>,
         linked_by_parent: bool,
+        value_from_exports: bool,
     ) {
         let range = self.module_exports_range(member);
         let deferred = self.deferred();
@@ -430,6 +432,7 @@ impl<'a> Walker<'a> {
                 range: whole,
                 assigned: value.0,
                 links,
+                value_from_exports,
             }),
             rewrite: Rewrite::Impossible,
         });
@@ -700,6 +703,7 @@ impl<'a> Walker<'a> {
                             range,
                             assigned: original,
                             links: true,
+                            value_from_exports: false,
                         }),
                         rewrite,
                     });
@@ -848,7 +852,7 @@ impl<'a> Walker<'a> {
         } else if let Some(member) = self.module_exports_member(expression) {
             let value = self.merged_unknown(member.span);
             let whole = self.module_exports_range(member);
-            self.assign_module_exports(member, AssignForm::Pattern, value, whole, false);
+            self.assign_module_exports(member, AssignForm::Pattern, value, whole, false, false);
         } else if let Expr::Member(member) = unparen(expression) {
             self.write_member(member);
         } else {
@@ -1138,7 +1142,14 @@ impl<'a> Walker<'a> {
                 } else if let Some(member) = self.module_exports_member(&update.arg) {
                     let value = self.merged_unknown(span);
                     let whole = self.range(span);
-                    self.assign_module_exports(member, AssignForm::Compound, value, whole, false);
+                    self.assign_module_exports(
+                        member,
+                        AssignForm::Compound,
+                        value,
+                        whole,
+                        false,
+                        false,
+                    );
                 } else if let Expr::Member(member) = unparen(&update.arg) {
                     self.write_member(member);
                 } else {
@@ -1268,7 +1279,7 @@ impl<'a> Walker<'a> {
         if self.is_module_exports(member) {
             let value = self.merged_unknown(member.span);
             let whole = self.module_exports_range(member);
-            self.assign_module_exports(member, AssignForm::Compound, value, whole, false);
+            self.assign_module_exports(member, AssignForm::Compound, value, whole, false, false);
             return;
         }
         let property = member_name(&member.prop);
@@ -1344,7 +1355,14 @@ impl<'a> Walker<'a> {
                     }
                     let value = self.merged_unknown(span);
                     let whole = self.range(span);
-                    self.assign_module_exports(member, AssignForm::Compound, value, whole, false);
+                    self.assign_module_exports(
+                        member,
+                        AssignForm::Compound,
+                        value,
+                        whole,
+                        false,
+                        false,
+                    );
                     return value;
                 }
                 let is_whole_statement = self
@@ -1360,12 +1378,17 @@ impl<'a> Walker<'a> {
                     _ => self.eval_assigned_linking(&assign.right, LinkSide::ModuleExports(span)),
                 };
                 let whole = self.module_exports_range(member).start..self.offset(span.hi);
+                let value_from_exports = matches!(
+                    unparen(&assign.right),
+                    Expr::Member(source) if self.exports_ident(&source.obj).is_some()
+                );
                 self.assign_module_exports(
                     member,
                     AssignForm::Plain,
                     value,
                     whole,
                     linked_by_parent,
+                    value_from_exports,
                 );
                 value
             }

@@ -35,7 +35,33 @@ pub const FIX_TITLE: &str = "Write through `module.exports` instead";
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let trace = &context.model.original;
+    let final_assignment = trace.references.iter().rev().find_map(|reference| {
+        let assignment = reference.assignment.as_ref()?;
+        (!reference.is_exports() && assignment.assigned.same_as(trace.end.module_exports))
+            .then_some(assignment)
+    });
+    let deliberate = final_assignment.is_some_and(|assignment| assignment.value_from_exports);
+    // A property that is also written through `module.exports` onto the exported object is exported after all.
+    let exported_names: Vec<&str> = trace
+        .references
+        .iter()
+        .filter(|reference| {
+            !reference.is_exports() && trace.reaches_original(reference) == Some(true)
+        })
+        .filter_map(|reference| match &reference.usage {
+            Usage::PropertyWrite {
+                property: Some(name),
+            } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
     lost_writes(trace)
+        .filter(|reference| {
+            let target = if reference.deferred { trace.end.exports } else { reference.original };
+            let left_behind_on_purpose = deliberate && target.same_as(value_initial());
+            let re_exported = matches!(&reference.usage, Usage::PropertyWrite { property: Some(name) } if exported_names.contains(&name.as_str()));
+            !left_behind_on_purpose && !re_exported
+        })
         .map(|reference| {
             let Usage::PropertyWrite { property } = &reference.usage else {
                 unreachable!("lost_writes yields property writes only");
@@ -112,6 +138,8 @@ mod tests {
                 ),
                 Case::pass("exports.a = 1;\nmodule.exports.b = 2;\n"),
                 Case::pass("exports.a = 1;\n"),
+                Case::pass("exports.__esModule = true;\nexports.default = f;\nmodule.exports = exports.default;\n"),
+                Case::pass("exports.a = a;\nmodule.exports = a;\nmodule.exports.a = a;\n"),
                 Case::pass("module.exports = exports = Foo;\nexports.a = 1;\n"),
                 Case::pass("exports = module.exports = Foo;\nexports.a = 1;\n"),
                 Case::pass("if (typeof module === 'object') { module.exports = Foo; } else { exports.a = 1; }\n"),
