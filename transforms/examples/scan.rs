@@ -15,9 +15,8 @@ fn main() {
         std::process::exit(2);
     };
     let include_unsafe = args.any(|arg| arg == "--unsafe");
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || scan(Path::new(&root), include_unsafe));
+    let worker =
+        std::thread::Builder::new().stack_size(256 << 20).spawn(move || scan(Path::new(&root), include_unsafe));
     match worker.map(|handle| handle.join()) {
         Ok(Ok(())) => {}
         _ => std::process::exit(101),

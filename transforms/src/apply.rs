@@ -53,45 +53,26 @@ pub fn fix(
     for _ in 0..MAX_ROUNDS {
         let text = current.as_deref().unwrap_or(source);
         let Some(next) = apply_fixes(text, &findings, include_unsafe) else {
-            return Ok(FixOutcome {
-                analysis,
-                fixed: current,
-                remaining: findings,
-            });
+            return Ok(FixOutcome { analysis, fixed: current, remaining: findings });
         };
         findings = match analyze(&next, source_type, settings) {
             Ok(reanalysis) => reanalysis.findings().to_vec(),
             Err(error) => {
-                return Err(FixError::Unverified {
-                    message: format!("the fixed text would not parse ({error})"),
-                })
+                return Err(FixError::Unverified { message: format!("the fixed text would not parse ({error})") })
             }
         };
         current = Some(next);
     }
-    Err(FixError::Unverified {
-        message: format!("fixes did not settle after {MAX_ROUNDS} rounds"),
-    })
+    Err(FixError::Unverified { message: format!("fixes did not settle after {MAX_ROUNDS} rounds") })
 }
 
 /// Applies every applicable fix whose edits do not conflict with an earlier one; `None` when nothing changes.
 /// Two fixes may share identical edits (several findings repaired by one rewrite): a shared edit is applied once.
 pub fn apply_fixes(source: &str, findings: &[Finding], include_unsafe: bool) -> Option<String> {
     let mut accepted: Vec<Edit> = Vec::new();
-    for fix in findings
-        .iter()
-        .filter_map(|finding| finding.applicable_fix(include_unsafe))
-    {
-        let fresh: Vec<&Edit> = fix
-            .edits
-            .iter()
-            .filter(|edit| !accepted.contains(edit))
-            .collect();
-        let conflicts = fresh.iter().any(|edit| {
-            accepted
-                .iter()
-                .any(|taken| overlaps(&taken.range, &edit.range))
-        });
+    for fix in findings.iter().filter_map(|finding| finding.applicable_fix(include_unsafe)) {
+        let fresh: Vec<&Edit> = fix.edits.iter().filter(|edit| !accepted.contains(edit)).collect();
+        let conflicts = fresh.iter().any(|edit| accepted.iter().any(|taken| overlaps(&taken.range, &edit.range)));
         if !conflicts {
             accepted.extend(fresh.into_iter().cloned());
         }
@@ -126,39 +107,23 @@ mod tests {
             line: 1,
             column: 1,
             message: String::new(),
-            fix: Some(Fix {
-                applicability,
-                title: String::new(),
-                edits,
-            }),
+            fix: Some(Fix { applicability, title: String::new(), edits }),
         }
     }
 
     #[test]
     fn shared_edits_apply_once_and_conflicts_wait() {
         let shared = Edit::replace(0..1, "X");
-        let a = finding(
-            vec![shared.clone(), Edit::replace(2..3, "Y")],
-            Applicability::Safe,
-        );
+        let a = finding(vec![shared.clone(), Edit::replace(2..3, "Y")], Applicability::Safe);
         let b = finding(vec![shared, Edit::delete(4..5)], Applicability::Safe);
         let conflicting = finding(vec![Edit::replace(2..4, "Z")], Applicability::Safe);
-        assert_eq!(
-            apply_fixes("abcdef", &[a, b, conflicting], false).as_deref(),
-            Some("XbYdf")
-        );
+        assert_eq!(apply_fixes("abcdef", &[a, b, conflicting], false).as_deref(), Some("XbYdf"));
     }
 
     #[test]
     fn unsafe_fixes_need_opt_in() {
         let unsafe_fix = finding(vec![Edit::replace(0..1, "X")], Applicability::Unsafe);
-        assert_eq!(
-            apply_fixes("ab", std::slice::from_ref(&unsafe_fix), false),
-            None
-        );
-        assert_eq!(
-            apply_fixes("ab", &[unsafe_fix], true).as_deref(),
-            Some("Xb")
-        );
+        assert_eq!(apply_fixes("ab", std::slice::from_ref(&unsafe_fix), false), None);
+        assert_eq!(apply_fixes("ab", &[unsafe_fix], true).as_deref(), Some("Xb"));
     }
 }

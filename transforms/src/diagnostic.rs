@@ -13,12 +13,8 @@ pub enum RuleId {
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 4] = [
-        RuleId::ExportsReassign,
-        RuleId::LostExport,
-        RuleId::MixedExports,
-        RuleId::PreferModuleExports,
-    ];
+    pub const ALL: [RuleId; 4] =
+        [RuleId::ExportsReassign, RuleId::LostExport, RuleId::MixedExports, RuleId::PreferModuleExports];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,17 +50,11 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(range: Range<usize>, replacement: impl Into<String>) -> Self {
-        Edit {
-            range,
-            replacement: replacement.into(),
-        }
+        Edit { range, replacement: replacement.into() }
     }
 
     pub fn delete(range: Range<usize>) -> Self {
-        Edit {
-            range,
-            replacement: String::new(),
-        }
+        Edit { range, replacement: String::new() }
     }
 }
 
@@ -95,8 +85,6 @@ pub struct Finding {
 impl Finding {
     /// The fix, when one exists and `include_unsafe` admits its applicability.
     pub fn applicable_fix(&self, include_unsafe: bool) -> Option<&Fix> {
-        self.fix
-            .as_ref()
-            .filter(|fix| include_unsafe || fix.applicability == Applicability::Safe)
+        self.fix.as_ref().filter(|fix| include_unsafe || fix.applicability == Applicability::Safe)
     }
 }

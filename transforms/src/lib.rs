@@ -53,11 +53,7 @@ impl Analysis {
 }
 
 /// Analyses one file's text. Fails only when the text is not JavaScript (or TypeScript) that Node could load.
-pub fn analyze(
-    source: &str,
-    source_type: SourceType,
-    settings: &Settings,
-) -> Result<Analysis, SyntaxError> {
+pub fn analyze(source: &str, source_type: SourceType, settings: &Settings) -> Result<Analysis, SyntaxError> {
     let parsed = parse::with_script(source, source_type, |script| {
         let model = model::ExportModel::build(script);
         rules::check(&model, source, settings)

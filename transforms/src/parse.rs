@@ -25,11 +25,7 @@ pub struct SyntaxError {
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "syntax error at {}:{}: {}",
-            self.line, self.column, self.message
-        )
+        write!(f, "syntax error at {}:{}: {}", self.line, self.column, self.message)
     }
 }
 
@@ -65,24 +61,19 @@ pub fn with_script<T>(
     source_type: SourceType,
     analyse: impl FnOnce(&ResolvedScript<'_>) -> T,
 ) -> Result<Parsed<T>, SyntaxError> {
-    let bom_len = if source.starts_with(BOM) {
-        BOM.len()
-    } else {
-        0
-    };
+    let bom_len = if source.starts_with(BOM) { BOM.len() } else { 0 };
     let body = &source[bom_len..];
     GLOBALS.set(&Default::default(), || {
         let mut program = match parse_program(body, source_type) {
-            Ok(program) => program,
+            Ok(Parsed::Script(script)) => Program::Script(script),
+            Ok(Parsed::EsModule) => return Ok(Parsed::EsModule),
             Err(error) => return Err(locate(source, bom_len, error)),
         };
         let unresolved_mark = Mark::new();
         let top_level_mark = Mark::new();
-        resolver(unresolved_mark, top_level_mark, source_type.is_typescript())
-            .process(&mut program);
-        let script = match program {
-            Program::Script(script) => script,
-            Program::Module(_) => return Ok(Parsed::EsModule),
+        resolver(unresolved_mark, top_level_mark, source_type.is_typescript()).process(&mut program);
+        let Program::Script(script) = program else {
+            return Ok(Parsed::EsModule);
         };
         let resolved = ResolvedScript {
             script,
@@ -96,40 +87,35 @@ pub fn with_script<T>(
 }
 
 /// Node wraps a CommonJS file in a function, so it is a sloppy-mode script where a top-level `return` is legal.
-/// A file that only parses as a module with `import`/`export` declarations is an ES module. Recoverable errors
-/// (strict-mode rules such as legacy octal or `with`) are not failures: Node accepts such scripts.
-fn parse_program(
-    body: &str,
-    source_type: SourceType,
-) -> Result<Program, swc_core::ecma::parser::error::Error> {
+/// Recoverable errors (strict-mode rules such as legacy octal or `with`) are not failures: Node accepts such
+/// scripts. A file that fails as a script on a top-level `import`/`export`/`import.meta` is an ES module, as
+/// Node's own module detection decides (it then never reports the file as a CommonJS syntax error), and so is a
+/// file that parses as a module with such declarations.
+fn parse_program(body: &str, source_type: SourceType) -> Result<Parsed<Script>, swc_core::ecma::parser::error::Error> {
     let script_error = match parse_script(body, syntax(source_type, false)) {
-        Ok(script) => return Ok(Program::Script(script)),
+        Ok(script) => return Ok(Parsed::Script(script)),
         Err(error) => error,
     };
+    if matches!(script_error.kind(), ParserError::ImportExportInScript | ParserError::ImportMetaInScript) {
+        return Ok(Parsed::EsModule);
+    }
     if source_type == SourceType::JavaScript {
         if let Ok(script) = parse_script(body, syntax(source_type, true)) {
-            return Ok(Program::Script(script));
+            return Ok(Parsed::Script(script));
         }
     }
     let jsx = source_type == SourceType::JavaScript;
     for syntax in [syntax(source_type, false), syntax(source_type, jsx)] {
         if let Ok(module) = new_parser(body, syntax).parse_module() {
-            if module
-                .body
-                .iter()
-                .any(|item| matches!(item, ModuleItem::ModuleDecl(_)))
-            {
-                return Ok(Program::Module(module));
+            if module.body.iter().any(|item| matches!(item, ModuleItem::ModuleDecl(_))) {
+                return Ok(Parsed::EsModule);
             }
         }
     }
     Err(script_error)
 }
 
-fn parse_script(
-    body: &str,
-    syntax: Syntax,
-) -> Result<Script, swc_core::ecma::parser::error::Error> {
+fn parse_script(body: &str, syntax: Syntax) -> Result<Script, swc_core::ecma::parser::error::Error> {
     let mut parser = new_parser(body, syntax);
     let script = parser.parse_script()?;
     // Recoverable errors are strict-mode or early errors that Node's sloppy CommonJS wrapper accepts.
@@ -149,25 +135,15 @@ fn syntax(source_type: SourceType, jsx_fallback: bool) -> Syntax {
             allow_return_outside_function: true,
             ..Default::default()
         }),
-        SourceType::TypeScript | SourceType::Tsx => Syntax::Typescript(TsSyntax {
-            tsx: source_type == SourceType::Tsx,
-            ..Default::default()
-        }),
+        SourceType::TypeScript | SourceType::Tsx => {
+            Syntax::Typescript(TsSyntax { tsx: source_type == SourceType::Tsx, ..Default::default() })
+        }
     }
 }
 
-fn locate(
-    source: &str,
-    bom_len: usize,
-    error: swc_core::ecma::parser::error::Error,
-) -> SyntaxError {
+fn locate(source: &str, bom_len: usize, error: swc_core::ecma::parser::error::Error) -> SyntaxError {
     let offset = (error.span().lo.0 as usize).saturating_sub(1) + bom_len;
     let offset = offset.min(source.len());
     let (line, column) = LineIndex::new(source).line_column(offset);
-    SyntaxError {
-        message: error.kind().msg().into_owned(),
-        offset,
-        line,
-        column,
-    }
+    SyntaxError { message: error.kind().msg().into_owned(), offset, line, column }
 }

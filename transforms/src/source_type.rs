@@ -35,11 +35,7 @@ pub enum FileClass {
 impl SourceType {
     /// Classifies a file by its name (the last path component or a whole path; only the name matters).
     pub fn classify(file_name: &str) -> FileClass {
-        let name = file_name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(file_name)
-            .to_ascii_lowercase();
+        let name = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name).to_ascii_lowercase();
         if name.ends_with(".d.ts") || name.ends_with(".d.cts") || name.ends_with(".d.mts") {
             return FileClass::Excluded(Exclusion::DeclarationFile);
         }
@@ -74,38 +70,14 @@ mod tests {
 
     #[test]
     fn classifies_by_extension() {
-        assert_eq!(
-            SourceType::classify("a/b.js"),
-            FileClass::Analyze(SourceType::JavaScript)
-        );
-        assert_eq!(
-            SourceType::classify("b.CJS"),
-            FileClass::Analyze(SourceType::JavaScript)
-        );
-        assert_eq!(
-            SourceType::classify("b.jsx"),
-            FileClass::Analyze(SourceType::Jsx)
-        );
-        assert_eq!(
-            SourceType::classify("b.cts"),
-            FileClass::Analyze(SourceType::TypeScript)
-        );
-        assert_eq!(
-            SourceType::classify("b.tsx"),
-            FileClass::Analyze(SourceType::Tsx)
-        );
-        assert_eq!(
-            SourceType::classify("b.d.ts"),
-            FileClass::Excluded(Exclusion::DeclarationFile)
-        );
-        assert_eq!(
-            SourceType::classify("b.d.cts"),
-            FileClass::Excluded(Exclusion::DeclarationFile)
-        );
-        assert_eq!(
-            SourceType::classify("b.mjs"),
-            FileClass::Excluded(Exclusion::EsModuleExtension)
-        );
+        assert_eq!(SourceType::classify("a/b.js"), FileClass::Analyze(SourceType::JavaScript));
+        assert_eq!(SourceType::classify("b.CJS"), FileClass::Analyze(SourceType::JavaScript));
+        assert_eq!(SourceType::classify("b.jsx"), FileClass::Analyze(SourceType::Jsx));
+        assert_eq!(SourceType::classify("b.cts"), FileClass::Analyze(SourceType::TypeScript));
+        assert_eq!(SourceType::classify("b.tsx"), FileClass::Analyze(SourceType::Tsx));
+        assert_eq!(SourceType::classify("b.d.ts"), FileClass::Excluded(Exclusion::DeclarationFile));
+        assert_eq!(SourceType::classify("b.d.cts"), FileClass::Excluded(Exclusion::DeclarationFile));
+        assert_eq!(SourceType::classify("b.mjs"), FileClass::Excluded(Exclusion::EsModuleExtension));
         assert_eq!(SourceType::classify("Makefile"), FileClass::Unsupported);
         assert_eq!(SourceType::classify("b.json"), FileClass::Unsupported);
     }

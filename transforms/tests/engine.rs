@@ -4,9 +4,7 @@
 use exportfix_transforms::{analyze, fix, Analysis, FixError, Settings, SourceType};
 
 fn fixed(source: &str, source_type: SourceType) -> Option<String> {
-    fix(source, source_type, &Settings::default(), false)
-        .expect("fixes")
-        .fixed
+    fix(source, source_type, &Settings::default(), false).expect("fixes").fixed
 }
 
 fn rules(source: &str, source_type: SourceType) -> Vec<&'static str> {
@@ -26,16 +24,12 @@ fn byte_order_mark_is_kept_and_offsets_account_for_it() {
         Some("\u{feff}// lib\r\nmodule.exports = function () {};\r\n")
     );
     let analysis = analyze(source, SourceType::JavaScript, &Settings::default()).unwrap();
-    assert_eq!(
-        (analysis.findings()[0].line, analysis.findings()[0].column),
-        (2, 1)
-    );
+    assert_eq!((analysis.findings()[0].line, analysis.findings()[0].column), (2, 1));
 }
 
 #[test]
 fn shebang_and_crlf_survive() {
-    let source =
-        "#!/usr/bin/env node\r\n'use strict';\r\nexports.a = 1;\r\nmodule.exports.b = 2;\r\n";
+    let source = "#!/usr/bin/env node\r\n'use strict';\r\nexports.a = 1;\r\nmodule.exports.b = 2;\r\n";
     assert_eq!(
         fixed(source, SourceType::JavaScript).as_deref(),
         Some("#!/usr/bin/env node\r\n'use strict';\r\nmodule.exports.a = 1;\r\nmodule.exports.b = 2;\r\n")
@@ -60,10 +54,7 @@ fn sloppy_mode_scripts_parse() {
         "var yield = 1, let_ = 2;\nexports.y = yield;\n",
         "function f() { arguments.callee; }\nexports.f = f;\n",
     ] {
-        assert!(
-            analyze(source, SourceType::JavaScript, &Settings::default()).is_ok(),
-            "{source}"
-        );
+        assert!(analyze(source, SourceType::JavaScript, &Settings::default()).is_ok(), "{source}");
     }
 }
 
@@ -71,59 +62,36 @@ fn sloppy_mode_scripts_parse() {
 fn top_level_return_ends_the_module() {
     // On the path where `return` runs, the reassignment after it never happens: the write is not surely lost.
     // Nor is it a style question: the file reassigns `module.exports`.
-    assert!(rules(
-        "if (process.env.X) return;\nexports.a = 1;\nmodule.exports = F;\n",
-        SourceType::JavaScript
-    )
-    .is_empty());
-    assert!(rules(
-        "exports.a = 1;\nif (old) { module.exports = F; return; }\n",
-        SourceType::JavaScript
-    )
-    .is_empty());
+    assert!(
+        rules("if (process.env.X) return;\nexports.a = 1;\nmodule.exports = F;\n", SourceType::JavaScript).is_empty()
+    );
+    assert!(rules("exports.a = 1;\nif (old) { module.exports = F; return; }\n", SourceType::JavaScript).is_empty());
     assert_eq!(
-        rules(
-            "exports.a = 1;\nmodule.exports = F;\nif (x) return;\n",
-            SourceType::JavaScript
-        ),
+        rules("exports.a = 1;\nmodule.exports = F;\nif (x) return;\n", SourceType::JavaScript),
         vec!["lost-export"]
     );
 }
 
 #[test]
 fn es_modules_are_skipped() {
-    let analysis = analyze(
-        "import x from 'y';\nexports = x;\n",
-        SourceType::JavaScript,
-        &Settings::default(),
-    )
-    .unwrap();
+    let analysis = analyze("import x from 'y';\nexports = x;\n", SourceType::JavaScript, &Settings::default()).unwrap();
     assert_eq!(analysis, Analysis::EsModule);
-    let analysis = analyze(
-        "export const a = 1;\n",
-        SourceType::TypeScript,
-        &Settings::default(),
-    )
-    .unwrap();
+    let analysis = analyze("export const a = 1;\n", SourceType::TypeScript, &Settings::default()).unwrap();
     assert_eq!(analysis, Analysis::EsModule);
+    // Flow-typed ES module source: not valid as a module either, but Node's module detection (and so
+    // `node --check`) takes it for an ES module, never for a broken CommonJS file.
+    let flow = "import { write } from 'ieee754';\nexport function encode(v: number): Array<number> { return []; }\n";
+    assert_eq!(analyze(flow, SourceType::JavaScript, &Settings::default()).unwrap(), Analysis::EsModule);
 }
 
 #[test]
 fn typescript_and_jsx_parse() {
     assert_eq!(
-        fixed(
-            "const x: number = 1;\nexports = x as unknown;\n",
-            SourceType::TypeScript
-        )
-        .as_deref(),
+        fixed("const x: number = 1;\nexports = x as unknown;\n", SourceType::TypeScript).as_deref(),
         Some("const x: number = 1;\nmodule.exports = x as unknown;\n")
     );
     assert_eq!(
-        fixed(
-            "const el = <div/>;\nexports = el;\n",
-            SourceType::JavaScript
-        )
-        .as_deref(),
+        fixed("const el = <div/>;\nexports = el;\n", SourceType::JavaScript).as_deref(),
         Some("const el = <div/>;\nmodule.exports = el;\n")
     );
     assert_eq!(
@@ -134,20 +102,10 @@ fn typescript_and_jsx_parse() {
 
 #[test]
 fn syntax_errors_are_located() {
-    let error = analyze(
-        "exports.a = 1;\nvar = ;\n",
-        SourceType::JavaScript,
-        &Settings::default(),
-    )
-    .unwrap_err();
+    let error = analyze("exports.a = 1;\nvar = ;\n", SourceType::JavaScript, &Settings::default()).unwrap_err();
     assert_eq!(error.line, 2);
     assert!(error.column >= 4, "{error}");
-    match fix(
-        "\u{feff}\nfoo(;\n",
-        SourceType::JavaScript,
-        &Settings::default(),
-        false,
-    ) {
+    match fix("\u{feff}\nfoo(;\n", SourceType::JavaScript, &Settings::default(), false) {
         Err(FixError::Syntax(error)) => assert_eq!((error.line, error.column), (2, 5)),
         other => panic!("{other:?}"),
     }
@@ -163,14 +121,14 @@ fn bundles_and_wrappers_with_their_own_exports_are_untouched() {
 
 #[test]
 fn coffeescript_wrapper_runs_in_place() {
-    let source = "(function () {\n  var Foo = function () {};\n  module.exports = Foo;\n  exports.helper = 1;\n}).call(this);\n";
+    let source =
+        "(function () {\n  var Foo = function () {};\n  module.exports = Foo;\n  exports.helper = 1;\n}).call(this);\n";
     assert_eq!(rules(source, SourceType::JavaScript), vec!["lost-export"]);
 }
 
 #[test]
 fn deferred_reassignment_makes_nothing_claimed_lost() {
-    let source =
-        "exports.a = 1;\nfunction reset() { module.exports = {}; }\nmodule.exports.b = 2;\n";
+    let source = "exports.a = 1;\nfunction reset() { module.exports = {}; }\nmodule.exports.b = 2;\n";
     assert!(rules(source, SourceType::JavaScript).is_empty());
 }
 

@@ -154,20 +154,12 @@ impl Trace {
 
     /// The object a write reaches at the end of the load, in the original program.
     pub fn reaches_original(&self, reference: &Reference) -> Option<bool> {
-        let target = if reference.deferred {
-            self.end_value_of(reference.target)
-        } else {
-            reference.original
-        };
+        let target = if reference.deferred { self.end_value_of(reference.target) } else { reference.original };
         reach(target, self.end.module_exports)
     }
 
     /// Same, in the rewritten program.
-    pub fn reaches_rewritten(
-        &self,
-        reference: &Reference,
-        rewritten_to_module_exports: bool,
-    ) -> Option<bool> {
+    pub fn reaches_rewritten(&self, reference: &Reference, rewritten_to_module_exports: bool) -> Option<bool> {
         let target = if reference.deferred {
             match (reference.target, rewritten_to_module_exports) {
                 (Target::Exports, false) => self.end.rewritten_exports,
@@ -215,11 +207,7 @@ pub struct ExportModel<'a> {
 impl<'a> ExportModel<'a> {
     pub fn build(script: &'a ResolvedScript<'a>) -> Self {
         let (original, unanalysable) = walker::walk(script, &|_| false);
-        ExportModel {
-            script,
-            original,
-            unanalysable,
-        }
+        ExportModel { script, original, unanalysable }
     }
 
     /// Walks the program as if the `exports` references for which `rewrite` holds were `module.exports`.

@@ -84,17 +84,12 @@ impl State {
             exports: self.exports.join(other.exports, site),
             module_exports: self.module_exports.join(other.module_exports, site),
             rewritten_exports: self.rewritten_exports.join(other.rewritten_exports, site),
-            rewritten_module_exports: self
-                .rewritten_module_exports
-                .join(other.rewritten_module_exports, site),
+            rewritten_module_exports: self.rewritten_module_exports.join(other.rewritten_module_exports, site),
         }
     }
 
     pub fn unreachable(self) -> State {
-        State {
-            reachable: false,
-            ..self
-        }
+        State { reachable: false, ..self }
     }
 }
 

@@ -15,18 +15,12 @@ use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 use super::value::{State, Value};
-use super::{
-    Agreement, AssignForm, Assignment, RefId, Reference, Rewrite, Target, Trace, Unanalysable,
-    Usage,
-};
+use super::{Agreement, AssignForm, Assignment, RefId, Reference, Rewrite, Target, Trace, Unanalysable, Usage};
 use crate::parse::ResolvedScript;
 
 /// Walks the script twice when needed: first to learn whether `exports` escapes (which decides how opaque values
 /// are), then for real.
-pub fn walk(
-    script: &ResolvedScript<'_>,
-    rewrite: &dyn Fn(RefId) -> bool,
-) -> (Trace, Option<Unanalysable>) {
+pub fn walk(script: &ResolvedScript<'_>, rewrite: &dyn Fn(RefId) -> bool) -> (Trace, Option<Unanalysable>) {
     let probe = Walker::run(script, rewrite, true);
     if probe.escapes {
         return (probe.trace, probe.unanalysable);
@@ -76,11 +70,7 @@ struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    fn run(
-        script: &'a ResolvedScript<'a>,
-        rewrite: &'a dyn Fn(RefId) -> bool,
-        assume_escape: bool,
-    ) -> Outcome {
+    fn run(script: &'a ResolvedScript<'a>, rewrite: &'a dyn Fn(RefId) -> bool, assume_escape: bool) -> Outcome {
         let body = &script.script.body;
         let mut walker = Walker {
             script,
@@ -113,13 +103,8 @@ impl<'a> Walker<'a> {
         walker.hoist_function_declarations(body);
         walker.walk_statements(body);
         let returns = walker.exits.pop().unwrap_or_default();
-        let end = returns
-            .into_iter()
-            .fold(walker.state, |end, exit| end.join(exit, 0));
-        walker.state = State {
-            reachable: true,
-            ..end
-        };
+        let end = returns.into_iter().fold(walker.state, |end, exit| end.join(exit, 0));
+        walker.state = State { reachable: true, ..end };
         walker.note_state();
         Outcome {
             trace: Trace {
@@ -237,12 +222,9 @@ impl<'a> Walker<'a> {
         if !state.reachable {
             return;
         }
-        self.agreement.exports_with_rewritten_module_exports &=
-            state.exports.same_as(state.rewritten_module_exports);
-        self.agreement.exports_with_rewritten_exports &=
-            state.exports.same_as(state.rewritten_exports);
-        self.agreement.module_exports_with_rewritten &=
-            state.module_exports.same_as(state.rewritten_module_exports);
+        self.agreement.exports_with_rewritten_module_exports &= state.exports.same_as(state.rewritten_module_exports);
+        self.agreement.exports_with_rewritten_exports &= state.exports.same_as(state.rewritten_exports);
+        self.agreement.module_exports_with_rewritten &= state.module_exports.same_as(state.rewritten_module_exports);
     }
 
     fn join_into(&mut self, other: State, span: Span) {
@@ -276,10 +258,7 @@ impl<'a> Walker<'a> {
 
     fn merged_unknown(&self, span: Span) -> (Value, Value) {
         let site = self.site(span);
-        (
-            Value::Exact(0).join(Value::Exact(u32::MAX), site),
-            Value::Exact(0).join(Value::Exact(u32::MAX - 1), site),
-        )
+        (Value::Exact(0).join(Value::Exact(u32::MAX), site), Value::Exact(0).join(Value::Exact(u32::MAX - 1), site))
     }
 
     // ----- references ------------------------------------------------------------------------------------------
@@ -369,18 +348,10 @@ impl<'a> Walker<'a> {
             self.assigned_at.entry(value.0).or_insert(whole.start);
             self.note_state();
         }
-        let links = linked_by_parent
-            || (!deferred && self.state.exports.same_as(self.state.module_exports));
-        let rewrite = if links {
-            rewrite_when_linked
-        } else {
-            rewrite_otherwise
-        };
-        let rewritten = if to_module_exports {
-            self.state.rewritten_module_exports
-        } else {
-            self.state.rewritten_exports
-        };
+        let links = linked_by_parent || (!deferred && self.state.exports.same_as(self.state.module_exports));
+        let rewrite = if links { rewrite_when_linked } else { rewrite_otherwise };
+        let rewritten =
+            if to_module_exports { self.state.rewritten_module_exports } else { self.state.rewritten_exports };
         self.push_reference(Reference {
             id,
             target: Target::Exports,
@@ -389,12 +360,7 @@ impl<'a> Walker<'a> {
             deferred,
             original: value.0,
             rewritten,
-            assignment: Some(Assignment {
-                range: whole,
-                assigned: value.0,
-                links,
-                value_from_exports: false,
-            }),
+            assignment: Some(Assignment { range: whole, assigned: value.0, links, value_from_exports: false }),
             rewrite,
         });
     }
@@ -418,8 +384,7 @@ impl<'a> Walker<'a> {
             self.assigned_at.entry(value.0).or_insert(whole.start);
             self.note_state();
         }
-        let links = linked_by_parent
-            || (!deferred && self.state.exports.same_as(self.state.module_exports));
+        let links = linked_by_parent || (!deferred && self.state.exports.same_as(self.state.module_exports));
         self.push_reference(Reference {
             id: range.start,
             target: Target::ModuleExports,
@@ -428,12 +393,7 @@ impl<'a> Walker<'a> {
             deferred,
             original: value.0,
             rewritten: value.1,
-            assignment: Some(Assignment {
-                range: whole,
-                assigned: value.0,
-                links,
-                value_from_exports,
-            }),
+            assignment: Some(Assignment { range: whole, assigned: value.0, links, value_from_exports }),
             rewrite: Rewrite::Impossible,
         });
     }
@@ -466,10 +426,7 @@ impl<'a> Walker<'a> {
                 Stmt::Expr(expression) => Some(expression.expr.span()),
                 _ => None,
             };
-            let outer = self.list_statement.replace(ListStatement {
-                span: statement.span(),
-                expression,
-            });
+            let outer = self.list_statement.replace(ListStatement { span: statement.span(), expression });
             self.walk_statement(statement);
             self.list_statement = outer;
         }
@@ -513,9 +470,7 @@ impl<'a> Walker<'a> {
             }),
             Stmt::For(loop_statement) => {
                 match &loop_statement.init {
-                    Some(VarDeclOrExpr::VarDecl(declaration)) => {
-                        self.walk_var_declaration(declaration, false)
-                    }
+                    Some(VarDeclOrExpr::VarDecl(declaration)) => self.walk_var_declaration(declaration, false),
                     Some(VarDeclOrExpr::Expr(expression)) => {
                         self.eval(expression);
                     }
@@ -635,10 +590,7 @@ impl<'a> Walker<'a> {
         let single = declaration.decls.len() == 1 && declaration.kind == VarDeclKind::Var;
         let statement = self.list_statement.filter(|_| in_list);
         for declarator in &declaration.decls {
-            let value = declarator
-                .init
-                .as_ref()
-                .map(|init| self.eval_assigned_linking(init, LinkSide::Exports));
+            let value = declarator.init.as_ref().map(|init| self.eval_assigned_linking(init, LinkSide::Exports));
             let Pat::Ident(binding) = &declarator.name else {
                 if let Some(value) = value {
                     self.bind_pattern_value(&declarator.name, value);
@@ -662,33 +614,15 @@ impl<'a> Walker<'a> {
                         } else {
                             self.delete_prefix(declaration_range.start..init_start, "var exports =")
                         };
-                        (
-                            linked,
-                            Rewrite::Replace(
-                                declaration_range.start..ident_range.end,
-                                "module.exports",
-                            ),
-                        )
+                        (linked, Rewrite::Replace(declaration_range.start..ident_range.end, "module.exports"))
                     } else {
                         (Rewrite::Impossible, Rewrite::Impossible)
                     };
                     let whole = declaration_range.start..self.offset(declarator.span.hi);
-                    self.assign_exports(
-                        &binding.id,
-                        AssignForm::VarInit,
-                        value,
-                        whole,
-                        false,
-                        linked,
-                        otherwise,
-                    );
+                    self.assign_exports(&binding.id, AssignForm::VarInit, value, whole, false, linked, otherwise);
                 }
                 _ => {
-                    let rewrite = if editable {
-                        self.delete_statement(statement)
-                    } else {
-                        Rewrite::Impossible
-                    };
+                    let rewrite = if editable { self.delete_statement(statement) } else { Rewrite::Impossible };
                     let range = self.ident_range(&binding.id);
                     let original = self.state.exports;
                     self.push_reference(Reference {
@@ -725,17 +659,13 @@ impl<'a> Walker<'a> {
         let after = &source[range.end..];
         let next = after.trim_start().chars().next();
         let previous = before.trim_end().chars().last();
-        let continues = matches!(
-            next,
-            Some('(' | '[' | '`' | '+' | '-' | '/' | '<' | '*' | '%' | ',' | '.' | '?' | '=' | '!')
-        );
+        let continues =
+            matches!(next, Some('(' | '[' | '`' | '+' | '-' | '/' | '<' | '*' | '%' | ',' | '.' | '?' | '=' | '!'));
         if continues && !matches!(previous, None | Some(';')) {
             return Rewrite::Prefix;
         }
         let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-        let line_end = after
-            .find('\n')
-            .map_or(source.len(), |newline| range.end + newline + 1);
+        let line_end = after.find('\n').map_or(source.len(), |newline| range.end + newline + 1);
         let alone_on_line = source[line_start..range.start].trim().is_empty()
             && source[range.end..line_end].trim().is_empty()
             && !source[line_start..range.start].contains('\u{feff}');
@@ -921,9 +851,7 @@ impl<'a> Walker<'a> {
             other => other,
         };
         let body: &dyn Fn(&mut Self) = match function {
-            Expr::Fn(function)
-                if !function.function.is_async && !function.function.is_generator =>
-            {
+            Expr::Fn(function) if !function.function.is_async && !function.function.is_generator => {
                 &|walker: &mut Self| {
                     function.function.params.visit_with(walker);
                     if let Some(body) = &function.function.body {
@@ -943,10 +871,7 @@ impl<'a> Walker<'a> {
             _ => return false,
         };
         let passes_this_as_this = matches!(unparen(callee), Expr::Member(_))
-            && call
-                .args
-                .first()
-                .is_some_and(|argument| matches!(unparen(&argument.expr), Expr::This(_)));
+            && call.args.first().is_some_and(|argument| matches!(unparen(&argument.expr), Expr::This(_)));
         for (index, argument) in call.args.iter().enumerate() {
             // `.call(this)` makes the body's `this` the module's `this`, which the walk follows as it is.
             if !(index == 0 && passes_this_as_this) {
@@ -1107,8 +1032,7 @@ impl<'a> Walker<'a> {
                         } else if let Some(member) = self.module_exports_member(&unary.arg) {
                             self.probes_environment = true;
                             self.use_module_exports(member, Usage::Read);
-                        } else if matches!(unparen(&unary.arg), Expr::Ident(ident) if self.is_free(ident, "module"))
-                        {
+                        } else if matches!(unparen(&unary.arg), Expr::Ident(ident) if self.is_free(ident, "module")) {
                             self.probes_environment = true;
                         } else {
                             self.eval_read(&unary.arg);
@@ -1142,14 +1066,7 @@ impl<'a> Walker<'a> {
                 } else if let Some(member) = self.module_exports_member(&update.arg) {
                     let value = self.merged_unknown(span);
                     let whole = self.range(span);
-                    self.assign_module_exports(
-                        member,
-                        AssignForm::Compound,
-                        value,
-                        whole,
-                        false,
-                        false,
-                    );
+                    self.assign_module_exports(member, AssignForm::Compound, value, whole, false, false);
                 } else if let Expr::Member(member) = unparen(&update.arg) {
                     self.write_member(member);
                 } else {
@@ -1181,10 +1098,7 @@ impl<'a> Walker<'a> {
                 let alternate = self.eval_assigned(&conditional.alt);
                 self.join_into(after_consequent, span);
                 let site = self.site(span);
-                (
-                    consequent.0.join(alternate.0, site),
-                    consequent.1.join(alternate.1, site),
-                )
+                (consequent.0.join(alternate.0, site), consequent.1.join(alternate.1, site))
             }
             Expr::OptChain(chain) => {
                 let before = self.state;
@@ -1242,11 +1156,7 @@ impl<'a> Walker<'a> {
     }
 
     /// A member expression that is read: `exports.a`, `module.exports`, `module.exports.a`, `module.id`.
-    fn eval_member(
-        &mut self,
-        member: &MemberExpr,
-        usage_if_module_exports: Usage,
-    ) -> (Value, Value) {
+    fn eval_member(&mut self, member: &MemberExpr, usage_if_module_exports: Usage) -> (Value, Value) {
         let span = member.span;
         if self.is_module_exports(member) {
             return self.use_module_exports(member, usage_if_module_exports);
@@ -1298,9 +1208,7 @@ impl<'a> Walker<'a> {
     fn eval_assign(&mut self, assign: &AssignExpr, linked_by_parent: bool) -> (Value, Value) {
         let span = assign.span;
         match &assign.left {
-            AssignTarget::Simple(SimpleAssignTarget::Ident(binding))
-                if self.is_exports(&binding.id) =>
-            {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) if self.is_exports(&binding.id) => {
                 if assign.op != AssignOp::Assign {
                     let before = self.state;
                     self.eval(&assign.right);
@@ -1324,29 +1232,17 @@ impl<'a> Walker<'a> {
                 let start = self.ident_range(&binding.id).start;
                 let right_start = self.offset(assign.right.span().lo);
                 let whole = start..self.offset(span.hi);
-                let is_whole_statement = self
-                    .list_statement
-                    .is_some_and(|statement| statement.expression == Some(span));
-                let linked =
-                    if is_whole_statement && self.module_exports_member(&assign.right).is_some() {
-                        self.delete_statement(self.list_statement)
-                    } else {
-                        self.delete_prefix(start..right_start, "exports =")
-                    };
-                self.assign_exports(
-                    &binding.id,
-                    AssignForm::Plain,
-                    value,
-                    whole,
-                    false,
-                    linked,
-                    Rewrite::Prefix,
-                );
+                let is_whole_statement =
+                    self.list_statement.is_some_and(|statement| statement.expression == Some(span));
+                let linked = if is_whole_statement && self.module_exports_member(&assign.right).is_some() {
+                    self.delete_statement(self.list_statement)
+                } else {
+                    self.delete_prefix(start..right_start, "exports =")
+                };
+                self.assign_exports(&binding.id, AssignForm::Plain, value, whole, false, linked, Rewrite::Prefix);
                 value
             }
-            AssignTarget::Simple(SimpleAssignTarget::Member(member))
-                if self.is_module_exports(member) =>
-            {
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) if self.is_module_exports(member) => {
                 if assign.op != AssignOp::Assign {
                     let before = self.state;
                     self.eval(&assign.right);
@@ -1355,19 +1251,11 @@ impl<'a> Walker<'a> {
                     }
                     let value = self.merged_unknown(span);
                     let whole = self.range(span);
-                    self.assign_module_exports(
-                        member,
-                        AssignForm::Compound,
-                        value,
-                        whole,
-                        false,
-                        false,
-                    );
+                    self.assign_module_exports(member, AssignForm::Compound, value, whole, false, false);
                     return value;
                 }
-                let is_whole_statement = self
-                    .list_statement
-                    .is_some_and(|statement| statement.expression == Some(span));
+                let is_whole_statement =
+                    self.list_statement.is_some_and(|statement| statement.expression == Some(span));
                 let value = match self.exports_ident(&assign.right) {
                     // `module.exports = exports;` adopts the object: once every `exports` is `module.exports` it
                     // says nothing, so the rewrite deletes it.
@@ -1413,9 +1301,7 @@ impl<'a> Walker<'a> {
                 let value = self.eval(&assign.right);
                 match pattern {
                     AssignTargetPat::Array(array) => self.bind_pattern(&Pat::Array(array.clone())),
-                    AssignTargetPat::Object(object) => {
-                        self.bind_pattern(&Pat::Object(object.clone()))
-                    }
+                    AssignTargetPat::Object(object) => self.bind_pattern(&Pat::Object(object.clone())),
                     AssignTargetPat::Invalid(_) => {}
                 }
                 value
@@ -1470,10 +1356,7 @@ impl<'a> Walker<'a> {
             return self.opaque_value(span);
         };
         if let Some(method) = object_method(callee) {
-            let first = call
-                .args
-                .first()
-                .filter(|argument| argument.spread.is_none());
+            let first = call.args.first().filter(|argument| argument.spread.is_none());
             let target = first.map(|argument| &*argument.expr);
             let property = match (method, call.args.get(1)) {
                 ("defineProperty", Some(key)) => string_value(&key.expr),
@@ -1484,15 +1367,9 @@ impl<'a> Walker<'a> {
             if let Some(target) = target {
                 if writes {
                     if let Some(ident) = self.exports_ident(target) {
-                        result = Some(self.use_exports(
-                            ident,
-                            Usage::PropertyWrite { property },
-                            Rewrite::Prefix,
-                        ));
+                        result = Some(self.use_exports(ident, Usage::PropertyWrite { property }, Rewrite::Prefix));
                     } else if let Some(member) = self.module_exports_member(target) {
-                        result = Some(
-                            self.use_module_exports(member, Usage::PropertyWrite { property }),
-                        );
+                        result = Some(self.use_module_exports(member, Usage::PropertyWrite { property }));
                     }
                 }
             }
@@ -1615,28 +1492,18 @@ fn object_method(callee: &Expr) -> Option<&'static str> {
     let MemberProp::Ident(name) = &member.prop else {
         return None;
     };
-    [
-        "defineProperty",
-        "defineProperties",
-        "assign",
-        "freeze",
-        "seal",
-        "preventExtensions",
-    ]
-    .into_iter()
-    .find(|method| *method == &*name.sym)
+    ["defineProperty", "defineProperties", "assign", "freeze", "seal", "preventExtensions"]
+        .into_iter()
+        .find(|method| *method == &*name.sym)
 }
 
 /// Whether the script's top level declares `name` with `let`, `const` or `class` (a binding of its own).
 fn declares_lexically(body: &[Stmt], name: &str, top_level: SyntaxContext) -> bool {
     body.iter().any(|statement| match statement {
-        Stmt::Decl(Decl::Var(declaration)) if declaration.kind != VarDeclKind::Var => declaration
-            .decls
-            .iter()
-            .any(|declarator| binds(&declarator.name, name, top_level)),
-        Stmt::Decl(Decl::Class(class)) => {
-            &*class.ident.sym == name && class.ident.ctxt == top_level
+        Stmt::Decl(Decl::Var(declaration)) if declaration.kind != VarDeclKind::Var => {
+            declaration.decls.iter().any(|declarator| binds(&declarator.name, name, top_level))
         }
+        Stmt::Decl(Decl::Class(class)) => &*class.ident.sym == name && class.ident.ctxt == top_level,
         _ => false,
     })
 }
@@ -1668,11 +1535,7 @@ fn declares_at_top_level(body: &[Stmt], name: &str, top_level: SyntaxContext) ->
         }
         fn visit_expr(&mut self, _: &Expr) {}
     }
-    let mut finder = Finder {
-        name,
-        top_level,
-        found: false,
-    };
+    let mut finder = Finder { name, top_level, found: false };
     body.visit_with(&mut finder);
     finder.found
 }
@@ -1680,16 +1543,10 @@ fn declares_at_top_level(body: &[Stmt], name: &str, top_level: SyntaxContext) ->
 fn binds(pattern: &Pat, name: &str, top_level: SyntaxContext) -> bool {
     match pattern {
         Pat::Ident(binding) => &*binding.id.sym == name && binding.id.ctxt == top_level,
-        Pat::Array(array) => array
-            .elems
-            .iter()
-            .flatten()
-            .any(|element| binds(element, name, top_level)),
+        Pat::Array(array) => array.elems.iter().flatten().any(|element| binds(element, name, top_level)),
         Pat::Object(object) => object.props.iter().any(|property| match property {
             ObjectPatProp::KeyValue(key_value) => binds(&key_value.value, name, top_level),
-            ObjectPatProp::Assign(assign) => {
-                &*assign.key.id.sym == name && assign.key.id.ctxt == top_level
-            }
+            ObjectPatProp::Assign(assign) => &*assign.key.id.sym == name && assign.key.id.ctxt == top_level,
             ObjectPatProp::Rest(rest) => binds(&rest.arg, name, top_level),
         }),
         Pat::Rest(rest) => binds(&rest.arg, name, top_level),

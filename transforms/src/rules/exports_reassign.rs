@@ -51,19 +51,14 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
             if !reference.is_exports() || form == AssignForm::VarDeclaration || assignment.links {
                 return None;
             }
-            let adopted = !trace.opaque
-                && !reference.deferred
-                && assignment.assigned.same_as(trace.end.module_exports);
+            let adopted = !trace.opaque && !reference.deferred && assignment.assigned.same_as(trace.end.module_exports);
             if adopted {
                 return None;
             }
             let fix = match form {
-                AssignForm::Plain | AssignForm::VarInit => Some((
-                    FIX_TITLE,
-                    context
-                        .plan
-                        .repair_applicability(doubtful || reference.deferred),
-                )),
+                AssignForm::Plain | AssignForm::VarInit => {
+                    Some((FIX_TITLE, context.plan.repair_applicability(doubtful || reference.deferred)))
+                }
                 _ => None,
             };
             Some(Violation {
@@ -102,10 +97,7 @@ mod tests {
         assert_cases(
             "exports-reassign",
             &[
-                Case::fix(
-                    "exports = function () {};\n",
-                    "module.exports = function () {};\n",
-                ),
+                Case::fix("exports = function () {};\n", "module.exports = function () {};\n"),
                 Case::fix(
                     "exports = { a: 1 };\nexports.b = 2;\n",
                     "module.exports = { a: 1 };\nmodule.exports.b = 2;\n",
@@ -119,18 +111,12 @@ mod tests {
                     "if (x) { exports = A; } else { exports = B; }\n",
                     "if (x) { module.exports = A; } else { module.exports = B; }\n",
                 ),
-                Case::fix(
-                    "exports = require('./impl');\n",
-                    "module.exports = require('./impl');\n",
-                ),
+                Case::fix("exports = require('./impl');\n", "module.exports = require('./impl');\n"),
                 Case::unsafe_fix(
                     "exports.a = 1;\nexports = { b: 2 };\n",
                     "module.exports.a = 1;\nmodule.exports = { b: 2 };\n",
                 ),
-                Case::unsafe_fix(
-                    "exports = A;\nmodule.exports = B;\n",
-                    "module.exports = A;\nmodule.exports = B;\n",
-                ),
+                Case::unsafe_fix("exports = A;\nmodule.exports = B;\n", "module.exports = A;\nmodule.exports = B;\n"),
                 Case::unsafe_fix(
                     "exports = 'name';\nexports.x = 1;\n",
                     "module.exports = 'name';\nmodule.exports.x = 1;\n",

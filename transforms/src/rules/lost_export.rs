@@ -37,21 +37,16 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let trace = &context.model.original;
     let final_assignment = trace.references.iter().rev().find_map(|reference| {
         let assignment = reference.assignment.as_ref()?;
-        (!reference.is_exports() && assignment.assigned.same_as(trace.end.module_exports))
-            .then_some(assignment)
+        (!reference.is_exports() && assignment.assigned.same_as(trace.end.module_exports)).then_some(assignment)
     });
     let deliberate = final_assignment.is_some_and(|assignment| assignment.value_from_exports);
     // A property that is also written through `module.exports` onto the exported object is exported after all.
     let exported_names: Vec<&str> = trace
         .references
         .iter()
-        .filter(|reference| {
-            !reference.is_exports() && trace.reaches_original(reference) == Some(true)
-        })
+        .filter(|reference| !reference.is_exports() && trace.reaches_original(reference) == Some(true))
         .filter_map(|reference| match &reference.usage {
-            Usage::PropertyWrite {
-                property: Some(name),
-            } => Some(name.as_str()),
+            Usage::PropertyWrite { property: Some(name) } => Some(name.as_str()),
             _ => None,
         })
         .collect();
@@ -150,13 +145,8 @@ mod tests {
 
     #[test]
     fn unrescuable_write_keeps_its_finding_and_names_the_line() {
-        let findings = crate::rules::table::findings(
-            "exports.a = 1;\n\nmodule.exports = Foo;\nexports.b = 2;\n",
-        );
-        let lost: Vec<_> = findings
-            .iter()
-            .filter(|finding| finding.rule.as_str() == "lost-export")
-            .collect();
+        let findings = crate::rules::table::findings("exports.a = 1;\n\nmodule.exports = Foo;\nexports.b = 2;\n");
+        let lost: Vec<_> = findings.iter().filter(|finding| finding.rule.as_str() == "lost-export").collect();
         assert_eq!(lost.len(), 2);
         assert!(lost[0].fix.is_none());
         assert!(lost[0].message.contains("line 3"), "{}", lost[0].message);
@@ -168,10 +158,7 @@ mod tests {
             false,
         )
         .unwrap();
-        assert_eq!(
-            fixed.fixed.as_deref(),
-            Some("exports.a = 1;\n\nmodule.exports = Foo;\nmodule.exports.b = 2;\n")
-        );
+        assert_eq!(fixed.fixed.as_deref(), Some("exports.a = 1;\n\nmodule.exports = Foo;\nmodule.exports.b = 2;\n"));
         assert_eq!(fixed.remaining.len(), 1);
     }
 }

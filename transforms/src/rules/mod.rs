@@ -39,10 +39,7 @@ impl Context<'_, '_> {
         self.model.original.references.iter().any(|reference| {
             !reference.is_exports()
                 && matches!(reference.usage, Usage::Assign(_))
-                && reference
-                    .assignment
-                    .as_ref()
-                    .is_some_and(|assignment| !assignment.links)
+                && reference.assignment.as_ref().is_some_and(|assignment| !assignment.links)
         })
     }
 
@@ -64,11 +61,7 @@ pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Vec<
     if model.unanalysable.is_some() || model.original.references.is_empty() {
         return Vec::new();
     }
-    let context = Context {
-        model,
-        plan: RewritePlan::new(model),
-        line_index: LineIndex::new(source),
-    };
+    let context = Context { model, plan: RewritePlan::new(model), line_index: LineIndex::new(source) };
     let mut violations = exports_reassign::check(&context);
     violations.extend(lost_export::check(&context));
     if violations.is_empty() {
@@ -88,20 +81,9 @@ pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Vec<
         .map(|violation| {
             let (line, column) = context.line_index.line_column(violation.range.start);
             let fix = violation.fix.and_then(|(title, _)| {
-                context.plan.edits.clone().map(|edits| Fix {
-                    applicability,
-                    title: title.to_owned(),
-                    edits,
-                })
+                context.plan.edits.clone().map(|edits| Fix { applicability, title: title.to_owned(), edits })
             });
-            Finding {
-                rule: violation.rule,
-                range: violation.range,
-                line,
-                column,
-                message: violation.message,
-                fix,
-            }
+            Finding { rule: violation.rule, range: violation.range, line, column, message: violation.message, fix }
         })
         .collect();
     findings.sort_by_key(|finding| (finding.range.start, finding.rule));

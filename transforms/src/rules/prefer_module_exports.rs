@@ -38,8 +38,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
         Some(first) if context.style_rewrite_allowed() => vec![Violation {
             rule: RuleId::PreferModuleExports,
             range: first.range.clone(),
-            message: "this file exports through `exports`; the project style is `module.exports`"
-                .to_owned(),
+            message: "this file exports through `exports`; the project style is `module.exports`".to_owned(),
             fix: Some((FIX_TITLE, Applicability::Safe)),
         }],
         _ => Vec::new(),
@@ -53,9 +52,7 @@ mod tests {
 
     #[test]
     fn prefer_module_exports_table() {
-        let settings = Settings {
-            style: Style::ModuleExports,
-        };
+        let settings = Settings { style: Style::ModuleExports };
         assert_cases_with(
             "prefer-module-exports",
             &settings,

@@ -32,8 +32,7 @@ impl RewritePlan {
         let everything = model.simulate(&|id| candidates.contains(&id));
         let unrescuable: HashSet<RefId> = lost_writes(original)
             .filter(|reference| {
-                counterpart(&everything, reference)
-                    .and_then(|rewritten| everything.reaches_rewritten(rewritten, true))
+                counterpart(&everything, reference).and_then(|rewritten| everything.reaches_rewritten(rewritten, true))
                     != Some(true)
             })
             .map(|reference| reference.id)
@@ -48,12 +47,7 @@ impl RewritePlan {
         let edits = edits_for(&trace, &rewritten);
         let preserving = !trace.opaque && preserves(&trace, &rewritten);
         let repairs_cleanly = !trace.opaque && repairs(&trace, &rewritten, unrescuable.is_empty());
-        RewritePlan {
-            unrescuable,
-            edits,
-            preserving,
-            repairs_cleanly,
-        }
+        RewritePlan { unrescuable, edits, preserving, repairs_cleanly }
     }
 
     /// The applicability of a repair, given whether the rule at hand has a reason of its own to doubt it.
@@ -78,10 +72,7 @@ pub fn lost_writes(trace: &Trace) -> impl Iterator<Item = &Reference> {
 
 /// The same reference in another walk of the same program: walks record references in the same order.
 fn counterpart<'t>(trace: &'t Trace, reference: &Reference) -> Option<&'t Reference> {
-    trace
-        .references
-        .iter()
-        .find(|candidate| candidate.id == reference.id && candidate.usage == reference.usage)
+    trace.references.iter().find(|candidate| candidate.id == reference.id && candidate.usage == reference.usage)
 }
 
 fn edits_for(trace: &Trace, rewritten: &HashSet<RefId>) -> Option<Vec<Edit>> {
@@ -104,9 +95,7 @@ fn edits_for(trace: &Trace, rewritten: &HashSet<RefId>) -> Option<Vec<Edit>> {
         return None;
     }
     edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
-    let overlapping = edits
-        .windows(2)
-        .any(|pair| pair[1].range.start < pair[0].range.end);
+    let overlapping = edits.windows(2).any(|pair| pair[1].range.start < pair[0].range.end);
     (!overlapping).then_some(edits)
 }
 
@@ -116,29 +105,18 @@ fn sees_same(trace: &Trace, reference: &Reference, rewritten: &HashSet<RefId>) -
 }
 
 fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
-    trace
-        .end
-        .module_exports
-        .same_as(trace.end.rewritten_module_exports)
-        && trace
-            .references
-            .iter()
-            .all(|reference| sees_same(trace, reference, rewritten))
+    trace.end.module_exports.same_as(trace.end.rewritten_module_exports)
+        && trace.references.iter().all(|reference| sees_same(trace, reference, rewritten))
 }
 
-fn repairs(
-    trace: &Trace,
-    rewritten: &HashSet<RefId>,
-    every_exports_reference_rewritten: bool,
-) -> bool {
+fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_rewritten: bool) -> bool {
     trace.references.iter().all(|reference| {
         let to_module_exports = reference.is_exports() && rewritten.contains(&reference.id);
         match (&reference.usage, reference.target) {
             (Usage::PropertyWrite { .. }, _) => {
                 let before = trace.reaches_original(reference);
                 let after = trace.reaches_rewritten(reference, to_module_exports);
-                let lands_safely =
-                    after == Some(true) && !writes_to_fragile(trace, reference, to_module_exports);
+                let lands_safely = after == Some(true) && !writes_to_fragile(trace, reference, to_module_exports);
                 match before {
                     Some(true) => lands_safely,
                     Some(false) if to_module_exports => lands_safely,

@@ -20,28 +20,16 @@ pub struct Case {
 
 impl Case {
     pub fn pass(source: &'static str) -> Case {
-        Case {
-            source,
-            expect: Expect::Pass,
-        }
+        Case { source, expect: Expect::Pass }
     }
     pub fn fix(source: &'static str, fixed: &'static str) -> Case {
-        Case {
-            source,
-            expect: Expect::Fix(fixed),
-        }
+        Case { source, expect: Expect::Fix(fixed) }
     }
     pub fn unsafe_fix(source: &'static str, fixed: &'static str) -> Case {
-        Case {
-            source,
-            expect: Expect::UnsafeFix(fixed),
-        }
+        Case { source, expect: Expect::UnsafeFix(fixed) }
     }
     pub fn no_fix(source: &'static str) -> Case {
-        Case {
-            source,
-            expect: Expect::NoFix,
-        }
+        Case { source, expect: Expect::NoFix }
     }
 }
 
@@ -64,22 +52,12 @@ pub fn assert_cases_with(rule: &str, settings: &Settings, cases: &[Case]) {
             failures.push(format!("{:?}: {problem}", case.source));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failing case(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failing case(s):\n{}", failures.len(), failures.join("\n"));
 }
 
 fn check_case(rule: &str, settings: &Settings, case: &Case) -> Result<(), String> {
-    let analysis = crate::analyze(case.source, SourceType::JavaScript, settings)
-        .map_err(|error| error.to_string())?;
-    let of_rule: Vec<&Finding> = analysis
-        .findings()
-        .iter()
-        .filter(|finding| finding.rule.as_str() == rule)
-        .collect();
+    let analysis = crate::analyze(case.source, SourceType::JavaScript, settings).map_err(|error| error.to_string())?;
+    let of_rule: Vec<&Finding> = analysis.findings().iter().filter(|finding| finding.rule.as_str() == rule).collect();
     let describe = || format!("{:#?}", analysis.findings());
     match case.expect {
         Expect::Pass => {
@@ -89,67 +67,39 @@ fn check_case(rule: &str, settings: &Settings, case: &Case) -> Result<(), String
         }
         Expect::NoFix => {
             if of_rule.is_empty() || of_rule.iter().any(|finding| finding.fix.is_some()) {
-                return Err(format!(
-                    "expected {rule} findings without fix, got {}",
-                    describe()
-                ));
+                return Err(format!("expected {rule} findings without fix, got {}", describe()));
             }
-            let outcome = fix(case.source, SourceType::JavaScript, settings, true)
-                .map_err(|e| e.to_string())?;
+            let outcome = fix(case.source, SourceType::JavaScript, settings, true).map_err(|e| e.to_string())?;
             if outcome.fixed.is_some() {
                 return Err(format!("expected no change, got {:?}", outcome.fixed));
             }
         }
         Expect::Fix(expected) | Expect::UnsafeFix(expected) => {
-            let wanted = if matches!(case.expect, Expect::Fix(_)) {
-                Applicability::Safe
-            } else {
-                Applicability::Unsafe
-            };
+            let wanted =
+                if matches!(case.expect, Expect::Fix(_)) { Applicability::Safe } else { Applicability::Unsafe };
             if of_rule.is_empty() {
                 return Err(format!("expected a {rule} finding, got {}", describe()));
             }
             for finding in &of_rule {
                 match &finding.fix {
                     Some(found) if found.applicability == wanted => {}
-                    other => {
-                        return Err(format!(
-                            "expected a {wanted:?} fix, got {other:?} in {}",
-                            describe()
-                        ))
-                    }
+                    other => return Err(format!("expected a {wanted:?} fix, got {other:?} in {}", describe())),
                 }
             }
             let include_unsafe = wanted == Applicability::Unsafe;
-            let outcome = fix(
-                case.source,
-                SourceType::JavaScript,
-                settings,
-                include_unsafe,
-            )
-            .map_err(|e| e.to_string())?;
+            let outcome =
+                fix(case.source, SourceType::JavaScript, settings, include_unsafe).map_err(|e| e.to_string())?;
             if outcome.fixed.as_deref() != Some(expected) {
-                return Err(format!(
-                    "expected fixed text {expected:?}, got {:?}",
-                    outcome.fixed
-                ));
+                return Err(format!("expected fixed text {expected:?}, got {:?}", outcome.fixed));
             }
-            let again = fix(expected, SourceType::JavaScript, settings, include_unsafe)
-                .map_err(|e| e.to_string())?;
+            let again = fix(expected, SourceType::JavaScript, settings, include_unsafe).map_err(|e| e.to_string())?;
             if again.fixed.is_some() {
-                return Err(format!(
-                    "second fix changed {expected:?} into {:?}",
-                    again.fixed
-                ));
+                return Err(format!("second fix changed {expected:?} into {:?}", again.fixed));
             }
             if include_unsafe {
-                let safe_only = fix(case.source, SourceType::JavaScript, settings, false)
-                    .map_err(|e| e.to_string())?;
+                let safe_only = fix(case.source, SourceType::JavaScript, settings, false).map_err(|e| e.to_string())?;
                 if safe_only.fixed.is_some() {
-                    return Err(format!(
-                        "unsafe fix applied without --unsafe: {:?}",
-                        safe_only.fixed
-                    ));
+                    return Err(format!("unsafe fix applied without --unsafe: {:?}", safe_only.fixed));
                 }
             }
         }
