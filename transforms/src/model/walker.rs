@@ -105,7 +105,7 @@ impl<'a> Walker<'a> {
         let returns = walker.exits.pop().unwrap_or_default();
         let end = returns.into_iter().fold(walker.state, |end, exit| end.join(exit, 0));
         walker.state = State { reachable: true, ..end };
-        walker.note_state();
+        walker.note_agreement();
         Outcome {
             trace: Trace {
                 references: walker.references,
@@ -429,6 +429,7 @@ impl<'a> Walker<'a> {
             let outer = self.list_statement.replace(ListStatement { span: statement.span(), expression });
             self.walk_statement(statement);
             self.list_statement = outer;
+            self.note_agreement();
         }
     }
 

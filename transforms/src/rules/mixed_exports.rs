@@ -98,6 +98,12 @@ mod tests {
                     "module.exports = Foo;\nfunction get() { return module.exports.a; }\nmodule.exports.a = 1;\n",
                 ),
                 Case::pass("exports.a = 1;\nexports.b = 2;\n"),
+                // `get` may run (from `run()`) before the adoption; after the rewrite it would read Tput instead.
+                Case::pass("function get() { return module.exports.a; }\nexports = Tput;\nrun();\nmodule.exports = exports;\n"),
+                Case::fix(
+                    "function get() { return exports.a; }\nexports = Tput;\nrun();\nmodule.exports = exports;\n",
+                    "function get() { return module.exports.a; }\nmodule.exports = Tput;\nrun();\n",
+                ),
                 Case::pass("module.exports = { a: 1 };\nmodule.exports.b = 2;\n"),
                 Case::pass("if (typeof exports === 'object' && typeof module !== 'undefined') { module.exports = f(); }\n"),
                 Case::pass("Object.defineProperty(exports, '__esModule', { value: true });\nexports.default = 1;\n"),
