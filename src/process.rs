@@ -1,0 +1,122 @@
+//! Analysing (and, for `fix`, rewriting) every file on a pool of threads with deep stacks.
+
+use std::fs;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use anyhow::Context;
+use exportfix_transforms::{Analysis, FixError, FixOutcome, Settings};
+use rayon::prelude::*;
+
+use crate::cli::Mode;
+use crate::decode::decode_utf8;
+use crate::diff::unified_diff;
+use crate::report::{FileError, FileReport};
+use crate::walk::Candidate;
+use crate::write::replace_contents;
+
+/// The swc parser and the analysis recurse over the syntax tree, so a file with thousands of nested parentheses
+/// or a 200,000-term expression needs a deep stack, and overflowing it aborts the whole process rather than
+/// failing one file. The memory is reserved, not committed: only what a file really uses is touched.
+const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy)]
+pub struct ProcessOptions {
+    pub mode: Mode,
+    pub settings: Settings,
+    pub include_unsafe: bool,
+}
+
+/// Processes every candidate on `threads` workers. The reports come back in the candidates' order.
+pub fn process_all(
+    candidates: Vec<Candidate>,
+    options: ProcessOptions,
+    threads: usize,
+) -> anyhow::Result<Vec<FileReport>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(WORKER_STACK_BYTES)
+        .thread_name(|index| format!("exportfix-worker-{index}"))
+        .build()
+        .context("cannot start the worker threads")?;
+    Ok(pool.install(|| candidates.into_par_iter().map(|candidate| process_file(candidate, options)).collect()))
+}
+
+/// Reads, analyses, diffs and (for `fix`) writes one file. Its text is dropped on return: only the findings and
+/// the diff are kept for the report.
+fn process_file(candidate: Candidate, options: ProcessOptions) -> FileReport {
+    let Candidate { display, real_path, source_type } = candidate;
+    let bytes = match fs::read(&real_path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let error = FileError::new(display.clone(), format!("cannot read: {error}"));
+            return FileReport::failed(display, error);
+        }
+    };
+    let source = match decode_utf8(bytes) {
+        Ok(source) => source,
+        Err(not_utf8) => {
+            let error = FileError::at(display.clone(), not_utf8.line, not_utf8.column, not_utf8.to_string());
+            return FileReport::failed(display, error);
+        }
+    };
+    let outcome = match run_fix(&source, source_type, options) {
+        Ok(outcome) => outcome,
+        Err(error) => return FileReport::failed(display.clone(), fix_error(display, error)),
+    };
+
+    let FixOutcome { analysis, fixed, remaining } = outcome;
+    let mut report = FileReport::new(display);
+    report.findings = match analysis {
+        Analysis::CommonJs(findings) => findings,
+        Analysis::EsModule => Vec::new(),
+    };
+    report.remaining = match options.mode {
+        Mode::Check => report.findings.len(),
+        Mode::Fix => remaining.len(),
+    };
+    let Some(fixed) = fixed.filter(|fixed| *fixed != source) else {
+        return report;
+    };
+    let diff = unified_diff(&report.path, &source, &fixed);
+    if options.mode == Mode::Fix {
+        if let Err(error) = replace_contents(&real_path, source.as_bytes(), fixed.as_bytes()) {
+            report.remaining = report.findings.len();
+            report.error = Some(FileError::new(report.path.clone(), error.to_string()));
+            return report;
+        }
+    }
+    report.diff = Some(diff);
+    report.changed = true;
+    report
+}
+
+/// Runs the library, turning a panic on one file into an error for that file instead of the end of the run.
+fn run_fix(
+    source: &str,
+    source_type: exportfix_transforms::SourceType,
+    options: ProcessOptions,
+) -> Result<FixOutcome, RunError> {
+    catch_unwind(AssertUnwindSafe(|| {
+        exportfix_transforms::fix(source, source_type, &options.settings, options.include_unsafe)
+    }))
+    .map_err(|_| RunError::Panicked)?
+    .map_err(RunError::Fix)
+}
+
+enum RunError {
+    Fix(FixError),
+    Panicked,
+}
+
+fn fix_error(display: String, error: RunError) -> FileError {
+    match error {
+        RunError::Fix(FixError::Syntax(syntax)) => {
+            FileError::at(display, syntax.line, syntax.column, format!("syntax error: {}", syntax.message))
+        }
+        RunError::Fix(error @ FixError::Unverified { .. }) => FileError::new(display, error.to_string()),
+        RunError::Panicked => FileError::new(
+            display,
+            "internal error: exportfix crashed on this file; it is left unchanged (please report it)",
+        ),
+    }
+}

@@ -1,0 +1,180 @@
+//! The text report: findings and the diff on stdout, errors on stderr, one summary line last on stdout.
+//!
+//! stdout is shaped so that `exportfix check | git apply` applies exactly what `exportfix fix` writes: per file,
+//! its findings (`path:line:col: rule message`) and then its unified diff; git skips the lines around and between
+//! patches. Without colour the diff is written byte for byte (a CRLF file's `\r` included); colour is added only
+//! when asked for or when stdout is a terminal, so piped output never carries escape codes.
+
+use std::io::{self, BufWriter, Write};
+
+use anstream::{AutoStream, ColorChoice};
+use anstyle::{AnsiColor, Style};
+
+use crate::cli::{ColorArg, Mode};
+use crate::report::{FileError, FileReport, RunReport, Summary};
+
+const LOCATION: Style = Style::new().bold();
+const RULE: Style = AnsiColor::Red.on_default().bold();
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const DIFF_HEADER: Style = Style::new().bold();
+const HUNK_HEADER: Style = AnsiColor::Cyan.on_default();
+const DELETED: Style = AnsiColor::Red.on_default();
+const ADDED: Style = AnsiColor::Green.on_default();
+const NOTE: Style = Style::new().dimmed();
+
+pub fn emit(report: &RunReport, color: ColorArg) -> io::Result<()> {
+    let mut out = styled_stream(io::stdout().lock(), color);
+    for file in report.reportable_files() {
+        write_file(&mut out, file)?;
+    }
+    out.flush()?;
+
+    let mut err = styled_stream(io::stderr().lock(), color);
+    for error in report.errors() {
+        write_error(&mut err, error)?;
+    }
+    err.flush()?;
+
+    writeln!(out, "{}", summary_line(report.mode, &report.summary()))?;
+    out.flush()
+}
+
+/// A writer that carries ANSI styles through only when colour is wanted; otherwise the raw stream, so that the
+/// bytes written are exactly the bytes meant.
+fn styled_stream<S>(raw: S, color: ColorArg) -> Painter
+where
+    S: anstream::stream::RawStream + anstream::stream::AsLockedWrite + 'static,
+{
+    let enabled = match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => AutoStream::choice(&raw) != ColorChoice::Never,
+    };
+    let stream: Box<dyn Write> =
+        if enabled { Box::new(AutoStream::new(raw, ColorChoice::Always)) } else { Box::new(raw) };
+    Painter { stream: BufWriter::new(stream), enabled }
+}
+
+/// A buffered stream that knows whether to style what it writes.
+struct Painter {
+    stream: BufWriter<Box<dyn Write>>,
+    enabled: bool,
+}
+
+impl Painter {
+    fn styled(&mut self, style: Style, text: &str) -> io::Result<()> {
+        if self.enabled {
+            write!(self.stream, "{style}{text}{style:#}")
+        } else {
+            self.stream.write_all(text.as_bytes())
+        }
+    }
+}
+
+impl Write for Painter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush()
+    }
+}
+
+fn write_file(out: &mut Painter, file: &FileReport) -> io::Result<()> {
+    for finding in &file.findings {
+        out.styled(LOCATION, &format!("{}:{}:{}:", file.path, finding.line, finding.column))?;
+        out.write_all(b" ")?;
+        out.styled(RULE, finding.rule.as_str())?;
+        writeln!(out, " {}", finding.message)?;
+    }
+    if let Some(diff) = &file.diff {
+        write_diff(out, diff)?;
+    }
+    Ok(())
+}
+
+fn write_diff(out: &mut Painter, diff: &str) -> io::Result<()> {
+    if !out.enabled {
+        return out.write_all(diff.as_bytes());
+    }
+    for (index, line) in diff.split_inclusive('\n').enumerate() {
+        let style = if index < 2 {
+            DIFF_HEADER
+        } else if line.starts_with("@@") {
+            HUNK_HEADER
+        } else if line.starts_with('-') {
+            DELETED
+        } else if line.starts_with('+') {
+            ADDED
+        } else if line.starts_with('\\') {
+            NOTE
+        } else {
+            Style::new()
+        };
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        out.styled(style, content)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn write_error(err: &mut Painter, error: &FileError) -> io::Result<()> {
+    let place = match error.location {
+        Some(location) => format!("{}:{}:{}:", error.path, location.line, location.column),
+        None => format!("{}:", error.path),
+    };
+    err.styled(LOCATION, &place)?;
+    err.write_all(b" ")?;
+    err.styled(ERROR, "error:")?;
+    writeln!(err, " {}", error.message)
+}
+
+/// `Scanned 3 files: 2 findings (2 fixable), 1 file would change, 0 errors in 12ms`; for `fix` the changed files
+/// are the ones written and the findings left after fixing are counted too.
+pub fn summary_line(mode: Mode, summary: &Summary) -> String {
+    let changed = match mode {
+        Mode::Check => format!("{} would change", plural(summary.files_changed, "file", "files")),
+        Mode::Fix => {
+            format!("{} changed, {} remaining", plural(summary.files_changed, "file", "files"), summary.remaining)
+        }
+    };
+    format!(
+        "Scanned {}: {} ({} fixable), {changed}, {} in {}ms",
+        plural(summary.files_scanned, "file", "files"),
+        plural(summary.findings, "finding", "findings"),
+        summary.fixable,
+        plural(summary.errors, "error", "errors"),
+        summary.elapsed_ms
+    )
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_reads_naturally() {
+        let summary = Summary {
+            files_scanned: 1,
+            findings: 2,
+            fixable: 1,
+            files_changed: 1,
+            remaining: 1,
+            errors: 0,
+            elapsed_ms: 7,
+        };
+        assert_eq!(
+            summary_line(Mode::Check, &summary),
+            "Scanned 1 file: 2 findings (1 fixable), 1 file would change, 0 errors in 7ms"
+        );
+        assert_eq!(
+            summary_line(Mode::Fix, &summary),
+            "Scanned 1 file: 2 findings (1 fixable), 1 file changed, 1 remaining, 0 errors in 7ms"
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! Turning the command line's paths into the list of files to analyse.
+//!
+//! Directories are walked in parallel with the `ignore` crate: .gitignore (even outside a git repository), .ignore and git's
+//! exclude files are honoured unless `--no-ignore`, hidden files and directories are skipped, `--exclude` globs
+//! prune, and symbolic links met while walking are not followed (a link usually points at a file that is walked
+//! anyway, and links to directories can loop). `node_modules` gets no special treatment: it is skipped when a
+//! .gitignore says so, and walked when the user points exportfix at it.
+//!
+//! A path named on the command line is always considered, whatever the ignore files and `--exclude` say, and a
+//! named symbolic link is followed. Files are then classified (see [`crate::classify`]); those that are not
+//! CommonJS JavaScript or TypeScript are skipped silently. Whatever order the walkers find files in, the result
+//! is sorted by path, so output is deterministic.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use exportfix_transforms::SourceType;
+use ignore::{WalkBuilder, WalkState};
+
+use crate::classify::Classifier;
+use crate::exclude::ExcludeSet;
+use crate::paths::{absolute_lexical, display_path};
+use crate::report::FileError;
+
+/// A file to analyse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The path shown to the user: relative to the working directory when under it, `/`-separated.
+    pub display: String,
+    /// The path to read and write: symbolic links named on the command line resolved.
+    pub real_path: PathBuf,
+    pub source_type: SourceType,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Sorted by display path, each file once.
+    pub files: Vec<Candidate>,
+    pub errors: Vec<FileError>,
+}
+
+pub struct WalkOptions<'a> {
+    pub cwd: &'a Path,
+    pub honour_ignore_files: bool,
+    pub excludes: &'a ExcludeSet,
+    /// Directory-reading threads.
+    pub threads: usize,
+}
+
+/// A regular file a walk found, before classification.
+struct Found {
+    display: String,
+    real_path: PathBuf,
+    file_name: String,
+}
+
+pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut Classifier) -> Discovery {
+    let mut discovery = Discovery::default();
+    // Keyed by the real path so that a file reached twice (named twice, named and walked, through a link) is
+    // analysed, and written, once.
+    let mut files = BTreeMap::new();
+    for path in paths {
+        let absolute = absolute_lexical(options.cwd, path);
+        let display = display_path(options.cwd, &absolute);
+        let link_metadata = match fs::symlink_metadata(path) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                discovery.errors.push(FileError::new(display, describe_missing(&error)));
+                continue;
+            }
+        };
+        let real_path = match fs::canonicalize(path) {
+            Ok(real_path) => real_path,
+            Err(error) if link_metadata.file_type().is_symlink() => {
+                let message = if error.kind() == io::ErrorKind::NotFound {
+                    "broken symbolic link: its target does not exist".to_owned()
+                } else {
+                    format!("cannot follow symbolic link: {error}")
+                };
+                discovery.errors.push(FileError::new(display, message));
+                continue;
+            }
+            Err(error) => {
+                discovery.errors.push(FileError::new(display, format!("cannot open: {error}")));
+                continue;
+            }
+        };
+        let metadata = match fs::metadata(&real_path) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                discovery.errors.push(FileError::new(display, format!("cannot open: {error}")));
+                continue;
+            }
+        };
+        if metadata.is_dir() {
+            let walked = walk_directory(path, &absolute, &real_path, options);
+            discovery.errors.extend(walked.errors);
+            for found in walked.files {
+                let Some(source_type) = classifier.classify(&found.file_name, &found.real_path) else {
+                    continue;
+                };
+                files.entry(found.real_path.clone()).or_insert(Candidate {
+                    display: found.display,
+                    real_path: found.real_path,
+                    source_type,
+                });
+            }
+            continue;
+        }
+        let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let Some(source_type) = classifier.classify(&file_name, &real_path) else {
+            continue;
+        };
+        if !metadata.is_file() {
+            // A FIFO or device would block or never end; only regular files are read.
+            discovery.errors.push(FileError::new(display, "not a regular file"));
+            continue;
+        }
+        files.entry(real_path.clone()).or_insert(Candidate { display, real_path, source_type });
+    }
+    discovery.files = files.into_values().collect();
+    discovery.files.sort_by(|a, b| a.display.cmp(&b.display));
+    discovery
+}
+
+#[derive(Default)]
+struct Walked {
+    /// Sorted by display path.
+    files: Vec<Found>,
+    errors: Vec<FileError>,
+}
+
+/// Walks one directory named on the command line. `root` is the path as given (ignore files are found relative
+/// to it), `absolute_root` its lexical absolute form (for display), `real_root` its resolved form (for reading).
+fn walk_directory(root: &Path, absolute_root: &Path, real_root: &Path, options: &WalkOptions<'_>) -> Walked {
+    let mut builder = WalkBuilder::new(root);
+    builder.standard_filters(true).require_git(false).follow_links(false).threads(options.threads);
+    if !options.honour_ignore_files {
+        builder.ignore(false).git_ignore(false).git_global(false).git_exclude(false).parents(false);
+    }
+    if !options.excludes.is_empty() {
+        let excludes = options.excludes.clone();
+        let root = root.to_path_buf();
+        let absolute_root = absolute_root.to_path_buf();
+        let cwd = options.cwd.to_path_buf();
+        builder.filter_entry(move |entry| {
+            // The root was named by the user: it is never excluded.
+            if entry.depth() == 0 {
+                return true;
+            }
+            let relative = entry.path().strip_prefix(&root).unwrap_or(entry.path());
+            let absolute = absolute_root.join(relative);
+            let from_cwd = absolute.strip_prefix(&cwd).unwrap_or(&absolute);
+            !excludes.excludes(&[relative, from_cwd, Path::new(entry.file_name())])
+        });
+    }
+
+    let walked = Mutex::new(Walked::default());
+    builder.build_parallel().run(|| {
+        Box::new(|result| {
+            let outcome = match result {
+                Ok(entry) if entry.file_type().is_some_and(|file_type| file_type.is_file()) => {
+                    let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                    Ok(Found {
+                        display: display_path(options.cwd, &absolute_root.join(relative)),
+                        real_path: real_root.join(relative),
+                        file_name: entry.file_name().to_string_lossy().into_owned(),
+                    })
+                }
+                Ok(_) => return WalkState::Continue,
+                Err(error) => Err(walk_error(&error, options.cwd, absolute_root)),
+            };
+            // A poisoned lock only means another walker panicked; the data it guards is still whole.
+            let mut walked = walked.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match outcome {
+                Ok(found) => walked.files.push(found),
+                Err(error) => walked.errors.push(error),
+            }
+            WalkState::Continue
+        })
+    });
+    let mut walked = walked.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    walked.files.sort_by(|a, b| a.display.cmp(&b.display));
+    walked
+}
+
+fn describe_missing(error: &io::Error) -> String {
+    if error.kind() == io::ErrorKind::NotFound {
+        "no such file or directory".to_owned()
+    } else {
+        format!("cannot open: {error}")
+    }
+}
+
+/// A walk error (typically a directory that cannot be read) named by the path it concerns.
+fn walk_error(error: &ignore::Error, cwd: &Path, absolute_root: &Path) -> FileError {
+    let (path, cause) = split_path(error);
+    let display = match path {
+        Some(path) => display_path(cwd, &absolute_lexical(cwd, path)),
+        None => display_path(cwd, absolute_root),
+    };
+    FileError::new(display, format!("cannot read: {cause}"))
+}
+
+fn split_path(error: &ignore::Error) -> (Option<&Path>, String) {
+    match error {
+        ignore::Error::WithPath { path, err } => (Some(path), err.to_string()),
+        ignore::Error::WithDepth { err, .. } => split_path(err),
+        other => (None, other.to_string()),
+    }
+}
