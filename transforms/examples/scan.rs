@@ -1,7 +1,10 @@
 //! Development scan: runs the engine over every JavaScript file below a directory and checks its promises on
 //! each (the fix re-parses, a second fix changes nothing). Prints the findings per rule and every broken promise.
 //!
-//! `cargo run --release -p exportfix_transforms --example scan -- DIR [--unsafe]`
+//! `cargo run --release -p exportfix_transforms --example scan -- DIR [--unsafe] [--emit OUT]`
+//!
+//! With `--emit OUT`, every changed file is written below OUT at its path relative to DIR, for comparing the
+//! modules before and after in Node.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,16 +17,19 @@ fn main() {
         eprintln!("usage: scan DIR [--unsafe]");
         std::process::exit(2);
     };
-    let include_unsafe = args.any(|arg| arg == "--unsafe");
-    let worker =
-        std::thread::Builder::new().stack_size(256 << 20).spawn(move || scan(Path::new(&root), include_unsafe));
+    let rest: Vec<String> = args.collect();
+    let include_unsafe = rest.iter().any(|arg| arg == "--unsafe");
+    let emit = rest.iter().position(|arg| arg == "--emit").and_then(|index| rest.get(index + 1)).map(PathBuf::from);
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || scan(Path::new(&root), include_unsafe, emit.as_deref()));
     match worker.map(|handle| handle.join()) {
         Ok(Ok(())) => {}
         _ => std::process::exit(101),
     }
 }
 
-fn scan(root: &Path, include_unsafe: bool) {
+fn scan(root: &Path, include_unsafe: bool, emit: Option<&Path>) {
     let mut files = Vec::new();
     collect(root, &mut files);
     files.sort();
@@ -52,6 +58,16 @@ fn scan(root: &Path, include_unsafe: bool) {
                 }
                 if let Some(fixed) = outcome.fixed {
                     changed += 1;
+                    if let (Some(out), Ok(relative)) = (emit, path.strip_prefix(root)) {
+                        let target = out.join(relative);
+                        let written = target
+                            .parent()
+                            .map_or(Ok(()), std::fs::create_dir_all)
+                            .and_then(|()| std::fs::write(&target, &fixed));
+                        if let Err(error) = written {
+                            println!("EMIT {}: {error}", target.display());
+                        }
+                    }
                     match fix(&fixed, source_type, &Settings::default(), include_unsafe) {
                         Ok(again) if again.fixed.is_none() => {}
                         Ok(_) => {

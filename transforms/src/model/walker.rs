@@ -1085,8 +1085,22 @@ impl<'a> Walker<'a> {
                     (left.0.join(right.0, site), left.1.join(right.1, site))
                 }
                 _ => {
-                    self.eval_read(&binary.left);
-                    self.eval_read(&binary.right);
+                    // Long chains (`a + b + c + …`, minified string concatenations) nest to the left as deep as
+                    // they are long: walk the spine in a loop rather than by recursion.
+                    let mut right_operands = vec![&binary.right];
+                    let mut leftmost = &binary.left;
+                    while let Expr::Bin(inner) = &**leftmost {
+                        if matches!(inner.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing)
+                        {
+                            break;
+                        }
+                        right_operands.push(&inner.right);
+                        leftmost = &inner.left;
+                    }
+                    self.eval_read(leftmost);
+                    for operand in right_operands.into_iter().rev() {
+                        self.eval_read(operand);
+                    }
                     self.created_fragile(span)
                 }
             },
