@@ -137,3 +137,17 @@ fn escaped_module_is_not_analysed_for_lost_exports() {
     let source = "exports.a = 1;\nrequire('./install')(module);\n";
     assert!(rules(source, SourceType::JavaScript).is_empty());
 }
+
+#[test]
+fn jsx_tag_names_through_exports_leave_the_file_alone() {
+    assert!(
+        rules("const el = <exports.Button />;\nexports.a = 1;\nmodule.exports.b = 2;\n", SourceType::Jsx).is_empty()
+    );
+}
+
+#[test]
+fn this_in_a_plain_function_wrapper_is_not_the_module() {
+    // `this` is the module's exports object only at the top level or through `.call(this)`.
+    let plain = "(function () {\n  module.exports = this;\n})();\nexports.a = 1;\n";
+    assert!(!rules(plain, SourceType::JavaScript).contains(&"mixed-exports"));
+}

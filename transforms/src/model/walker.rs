@@ -60,6 +60,8 @@ struct Walker<'a> {
     fragile: HashSet<Value>,
     assigned_at: HashMap<Value, usize>,
     probes_environment: bool,
+    /// Whether `this` in the code being walked is the module's `this` (the initial exports object).
+    this_is_module: bool,
     /// A top-level `var exports` is the wrapper's parameter; a top-level `let`/`const`/`class` is not.
     top_level_exports_is_wrapper: bool,
     /// States at `return` statements, one frame per function run in place (the module body is one too).
@@ -92,6 +94,7 @@ impl<'a> Walker<'a> {
             fragile: HashSet::new(),
             assigned_at: HashMap::new(),
             probes_environment: false,
+            this_is_module: true,
             top_level_exports_is_wrapper: !declares_lexically(body, "exports", script.top_level),
             exits: vec![Vec::new()],
             try_states: Vec::new(),
@@ -884,8 +887,14 @@ impl<'a> Walker<'a> {
             return true;
         }
         let saved_statement = self.list_statement.take();
+        let saved_this = self.this_is_module;
+        if matches!(function, Expr::Fn(_)) {
+            // A `function` binds its own `this`: the module's only when passed by `.call(this)`/`.apply(this)`.
+            self.this_is_module = saved_this && passes_this_as_this;
+        }
         self.exits.push(Vec::new());
         body(self);
+        self.this_is_module = saved_this;
         let returns = self.exits.pop().unwrap_or_default();
         for exit in returns {
             self.join_into(exit, call.span);
@@ -948,7 +957,7 @@ impl<'a> Walker<'a> {
                 self.opaque_value(span)
             }
             Expr::This(_) => {
-                if !self.deferred() {
+                if !self.deferred() && self.this_is_module {
                     // At the top of a CommonJS module, `this` is the initial exports object in both programs.
                     self.escapes = true;
                     return (super::value::INITIAL, super::value::INITIAL);
@@ -1457,6 +1466,14 @@ impl Visit for Walker<'_> {
     fn visit_ts_type(&mut self, _: &TsType) {}
 
     fn visit_ts_type_ann(&mut self, _: &TsTypeAnn) {}
+
+    /// Every expression position is handled by `eval`; an `exports` or `module` reached here stands somewhere the
+    /// model does not follow (a JSX tag name such as `<exports.Foo />`), so the file is left alone.
+    fn visit_ident(&mut self, ident: &Ident) {
+        if self.is_exports(ident) || self.is_free(ident, "module") {
+            self.dynamic_scope = true;
+        }
+    }
 }
 
 fn unparen(expression: &Expr) -> &Expr {
