@@ -329,17 +329,27 @@ fn errors_exit_two_name_their_file_and_do_not_stop_the_run() {
 fn unreadable_files_are_errors() {
     use std::os::unix::fs::PermissionsExt;
     let project = Project::new();
-    project.write("good.js", CLEAN).write("secret.js", CLEAN);
+    project.write("good.js", CLEAN).write("secret.js", CLEAN).write("locked/inside.js", CLEAN);
     fs::set_permissions(project.path("secret.js"), fs::Permissions::from_mode(0o000)).unwrap();
-    if fs::read(project.path("secret.js")).is_ok() {
+    fs::set_permissions(project.path("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    let run = if fs::read(project.path("secret.js")).is_ok() {
         // Running as root (or with CAP_DAC_OVERRIDE): permissions do not stop reads. The broken-link and FIFO
         // cases of `errors_exit_two_name_their_file_and_do_not_stop_the_run` cover unreadable files there.
         eprintln!("skipped: permissions do not stop this user from reading");
+        None
+    } else {
+        Some(project.run(&["check"]))
+    };
+    // Let the temporary directory be removed.
+    fs::set_permissions(project.path("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    let Some(run) = run else {
         return;
-    }
-    let run = project.run(&["check"]);
+    };
     assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.starts_with("secret.js: error: cannot read: Permission denied"), "{run:?}");
+    let errors: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(errors.len(), 2, "{run:?}");
+    assert!(errors[0].starts_with("locked: error: cannot read: "), "{run:?}");
+    assert!(errors[1].starts_with("secret.js: error: cannot read: Permission denied"), "{run:?}");
     assert!(run.summary().starts_with("Scanned 2 files: "), "{run:?}");
 }
 
