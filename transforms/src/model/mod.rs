@@ -83,9 +83,18 @@ pub struct Assignment {
     pub assigned: Value,
     /// Whether `exports` and `module.exports` are the same object right after it (a linking idiom).
     pub links: bool,
+    /// What the assigned expression looks like, where that matters to a rule.
+    pub shape: ValueShape,
+}
+
+/// Facts about an assigned expression that its value alone does not tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ValueShape {
     /// `module.exports = exports.default`: the new value is taken from the old exports object, so the writes to
     /// that object were made to be left behind (Babel's add-module-exports output).
-    pub value_from_exports: bool,
+    pub from_exports: bool,
+    /// `exports = module.exports = {}`: a fresh empty object, no export value of its own to compete with another.
+    pub empty_object: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +112,9 @@ pub struct Reference {
     pub rewritten: Value,
     pub assignment: Option<Assignment>,
     pub rewrite: Rewrite,
+    /// How many `return`s of the module body the walk had met before this reference: the ones after it are the
+    /// ways the module can end once this reference has run.
+    pub module_returns_before: usize,
 }
 
 impl Reference {
@@ -123,8 +135,12 @@ pub struct Agreement {
 #[derive(Debug, Clone)]
 pub struct Trace {
     pub references: Vec<Reference>,
-    /// The state when the module finishes loading.
+    /// The state when the module finishes loading, whichever way it ends.
     pub end: State,
+    /// The state at the end of the module body, reached without a `return`.
+    pub normal_end: State,
+    /// The states at each top-level `return`, in walk order.
+    pub module_returns: Vec<State>,
     pub agreement: Agreement,
     /// The model cannot order the events: a reassignment inside a function, a `module` that escapes, or a
     /// top-level `module` declaration. Nothing is claimed lost and no fix is safe.
@@ -152,10 +168,25 @@ impl Trace {
         }
     }
 
+    /// The state the module ends in once this reference has run: a `return` met before it is not a way out for
+    /// the paths that run it.
+    pub fn end_after(&self, reference: &Reference) -> State {
+        if reference.deferred {
+            return self.end;
+        }
+        let later_returns = self.module_returns.get(reference.module_returns_before..).unwrap_or_default();
+        let end = later_returns.iter().fold(self.normal_end, |end, exit| end.join(*exit, 0));
+        if end.reachable {
+            end
+        } else {
+            self.end
+        }
+    }
+
     /// The object a write reaches at the end of the load, in the original program.
     pub fn reaches_original(&self, reference: &Reference) -> Option<bool> {
         let target = if reference.deferred { self.end_value_of(reference.target) } else { reference.original };
-        reach(target, self.end.module_exports)
+        reach(target, self.end_after(reference).module_exports)
     }
 
     /// Same, in the rewritten program.
@@ -168,7 +199,7 @@ impl Trace {
         } else {
             reference.rewritten
         };
-        reach(target, self.end.rewritten_module_exports)
+        reach(target, self.end_after(reference).rewritten_module_exports)
     }
 
     fn end_value_of(&self, target: Target) -> Value {

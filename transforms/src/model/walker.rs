@@ -15,7 +15,9 @@ use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 use super::value::{State, Value};
-use super::{Agreement, AssignForm, Assignment, RefId, Reference, Rewrite, Target, Trace, Unanalysable, Usage};
+use super::{
+    Agreement, AssignForm, Assignment, RefId, Reference, Rewrite, Target, Trace, Unanalysable, Usage, ValueShape,
+};
 use crate::parse::ResolvedScript;
 
 /// Walks the script twice when needed: first to learn whether `exports` escapes (which decides how opaque values
@@ -62,6 +64,8 @@ struct Walker<'a> {
     probes_environment: bool,
     /// Whether `this` in the code being walked is the module's `this` (the initial exports object).
     this_is_module: bool,
+    /// How many `with` statements enclose the code being walked.
+    with_depth: usize,
     /// A top-level `var exports` is the wrapper's parameter; a top-level `let`/`const`/`class` is not.
     top_level_exports_is_wrapper: bool,
     /// States at `return` statements, one frame per function run in place (the module body is one too).
@@ -95,6 +99,7 @@ impl<'a> Walker<'a> {
             assigned_at: HashMap::new(),
             probes_environment: false,
             this_is_module: true,
+            with_depth: 0,
             top_level_exports_is_wrapper: !declares_lexically(body, "exports", script.top_level),
             exits: vec![Vec::new()],
             try_states: Vec::new(),
@@ -105,14 +110,17 @@ impl<'a> Walker<'a> {
         }
         walker.hoist_function_declarations(body);
         walker.walk_statements(body);
-        let returns = walker.exits.pop().unwrap_or_default();
-        let end = returns.into_iter().fold(walker.state, |end, exit| end.join(exit, 0));
+        let module_returns = walker.exits.pop().unwrap_or_default();
+        let normal_end = walker.state;
+        let end = module_returns.iter().fold(normal_end, |end, exit| end.join(*exit, 0));
         walker.state = State { reachable: true, ..end };
         walker.note_agreement();
         Outcome {
             trace: Trace {
                 references: walker.references,
                 end: walker.state,
+                normal_end,
+                module_returns,
                 agreement: walker.agreement,
                 opaque: walker.opaque,
                 fragile: walker.fragile,
@@ -266,8 +274,18 @@ impl<'a> Walker<'a> {
 
     // ----- references ------------------------------------------------------------------------------------------
 
-    fn push_reference(&mut self, reference: Reference) {
+    fn push_reference(&mut self, mut reference: Reference) {
+        if self.with_depth > 0 {
+            // Inside `with (o)`, `exports` may be `o.exports`: nothing about it can be known.
+            self.dynamic_scope = true;
+        }
         if self.recording {
+            // Only a `return` in the module body itself (the first frame) ends the module.
+            reference.module_returns_before = match self.exits.as_slice() {
+                [module] => module.len(),
+                [module, ..] => module.len(),
+                [] => 0,
+            };
             self.references.push(reference);
         }
     }
@@ -294,6 +312,7 @@ impl<'a> Walker<'a> {
             original,
             rewritten,
             assignment: None,
+            module_returns_before: 0,
             rewrite,
         });
         (original, rewritten)
@@ -318,6 +337,7 @@ impl<'a> Walker<'a> {
             original,
             rewritten,
             assignment: None,
+            module_returns_before: 0,
             rewrite: Rewrite::Impossible,
         });
         (original, rewritten)
@@ -363,7 +383,8 @@ impl<'a> Walker<'a> {
             deferred,
             original: value.0,
             rewritten,
-            assignment: Some(Assignment { range: whole, assigned: value.0, links, value_from_exports: false }),
+            module_returns_before: 0,
+            assignment: Some(Assignment { range: whole, assigned: value.0, links, shape: ValueShape::default() }),
             rewrite,
         });
     }
@@ -375,7 +396,7 @@ impl<'a> Walker<'a> {
         value: (Value, Value),
         whole: Range<usize>,
         linked_by_parent: bool,
-        value_from_exports: bool,
+        shape: ValueShape,
     ) {
         let range = self.module_exports_range(member);
         let deferred = self.deferred();
@@ -396,7 +417,8 @@ impl<'a> Walker<'a> {
             deferred,
             original: value.0,
             rewritten: value.1,
-            assignment: Some(Assignment { range: whole, assigned: value.0, links, value_from_exports }),
+            module_returns_before: 0,
+            assignment: Some(Assignment { range: whole, assigned: value.0, links, shape }),
             rewrite: Rewrite::Impossible,
         });
     }
@@ -541,9 +563,10 @@ impl<'a> Walker<'a> {
             }
             Stmt::Labeled(labeled) => self.walk_nested_statement(&labeled.body),
             Stmt::With(with) => {
-                self.dynamic_scope = true;
                 self.eval(&with.obj);
+                self.with_depth += 1;
                 self.walk_nested_statement(&with.body);
+                self.with_depth -= 1;
             }
             Stmt::Decl(Decl::Var(declaration)) => self.walk_var_declaration(declaration, true),
             Stmt::Decl(Decl::Fn(function)) => self.walk_function(&function.function),
@@ -637,11 +660,12 @@ impl<'a> Walker<'a> {
                         deferred: self.deferred(),
                         original,
                         rewritten: original,
+                        module_returns_before: 0,
                         assignment: Some(Assignment {
                             range,
                             assigned: original,
                             links: true,
-                            value_from_exports: false,
+                            shape: ValueShape::default(),
                         }),
                         rewrite,
                     });
@@ -786,7 +810,7 @@ impl<'a> Walker<'a> {
         } else if let Some(member) = self.module_exports_member(expression) {
             let value = self.merged_unknown(member.span);
             let whole = self.module_exports_range(member);
-            self.assign_module_exports(member, AssignForm::Pattern, value, whole, false, false);
+            self.assign_module_exports(member, AssignForm::Pattern, value, whole, false, ValueShape::default());
         } else if let Expr::Member(member) = unparen(expression) {
             self.write_member(member);
         } else {
@@ -1076,7 +1100,14 @@ impl<'a> Walker<'a> {
                 } else if let Some(member) = self.module_exports_member(&update.arg) {
                     let value = self.merged_unknown(span);
                     let whole = self.range(span);
-                    self.assign_module_exports(member, AssignForm::Compound, value, whole, false, false);
+                    self.assign_module_exports(
+                        member,
+                        AssignForm::Compound,
+                        value,
+                        whole,
+                        false,
+                        ValueShape::default(),
+                    );
                 } else if let Expr::Member(member) = unparen(&update.arg) {
                     self.write_member(member);
                 } else {
@@ -1213,7 +1244,7 @@ impl<'a> Walker<'a> {
         if self.is_module_exports(member) {
             let value = self.merged_unknown(member.span);
             let whole = self.module_exports_range(member);
-            self.assign_module_exports(member, AssignForm::Compound, value, whole, false, false);
+            self.assign_module_exports(member, AssignForm::Compound, value, whole, false, ValueShape::default());
             return;
         }
         let property = member_name(&member.prop);
@@ -1275,7 +1306,14 @@ impl<'a> Walker<'a> {
                     }
                     let value = self.merged_unknown(span);
                     let whole = self.range(span);
-                    self.assign_module_exports(member, AssignForm::Compound, value, whole, false, false);
+                    self.assign_module_exports(
+                        member,
+                        AssignForm::Compound,
+                        value,
+                        whole,
+                        false,
+                        ValueShape::default(),
+                    );
                     return value;
                 }
                 let is_whole_statement =
@@ -1290,18 +1328,14 @@ impl<'a> Walker<'a> {
                     _ => self.eval_assigned_linking(&assign.right, LinkSide::ModuleExports(span)),
                 };
                 let whole = self.module_exports_range(member).start..self.offset(span.hi);
-                let value_from_exports = matches!(
-                    unparen(&assign.right),
-                    Expr::Member(source) if self.exports_ident(&source.obj).is_some()
-                );
-                self.assign_module_exports(
-                    member,
-                    AssignForm::Plain,
-                    value,
-                    whole,
-                    linked_by_parent,
-                    value_from_exports,
-                );
+                let shape = ValueShape {
+                    from_exports: matches!(
+                        unparen(&assign.right),
+                        Expr::Member(source) if self.exports_ident(&source.obj).is_some()
+                    ),
+                    empty_object: matches!(innermost_value(&assign.right), Expr::Object(object) if object.props.is_empty()),
+                };
+                self.assign_module_exports(member, AssignForm::Plain, value, whole, linked_by_parent, shape);
                 value
             }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
@@ -1473,6 +1507,14 @@ impl Visit for Walker<'_> {
         if self.is_exports(ident) || self.is_free(ident, "module") {
             self.dynamic_scope = true;
         }
+    }
+}
+
+/// The value finally assigned by a chain of assignments: `X` in `module.exports = exports = X`.
+fn innermost_value(expression: &Expr) -> &Expr {
+    match unparen(expression) {
+        Expr::Assign(assign) if assign.op == AssignOp::Assign => innermost_value(&assign.right),
+        other => other,
     }
 }
 

@@ -39,7 +39,7 @@ pub const FIX_TITLE: &str = "Assign to `module.exports` and use it throughout th
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let trace = &context.model.original;
-    let doubtful = context.reassigns_module_exports() || trace.probes_environment;
+    let doubtful = context.module_exports_has_own_value() || trace.probes_environment;
     trace
         .references
         .iter()
@@ -120,6 +120,11 @@ mod tests {
                 Case::unsafe_fix(
                     "exports = 'name';\nexports.x = 1;\n",
                     "module.exports = 'name';\nmodule.exports.x = 1;\n",
+                ),
+                // Two competing export values: which one the author meant is not evident.
+                Case::unsafe_fix(
+                    "exports = module.exports = legacy;\nexports = modern;\n",
+                    "module.exports = legacy;\nmodule.exports = modern;\n",
                 ),
                 Case::no_fix("exports += 'x';\n"),
                 Case::no_fix("exports ||= {};\n"),

@@ -39,7 +39,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
         let assignment = reference.assignment.as_ref()?;
         (!reference.is_exports() && assignment.assigned.same_as(trace.end.module_exports)).then_some(assignment)
     });
-    let deliberate = final_assignment.is_some_and(|assignment| assignment.value_from_exports);
+    let deliberate = final_assignment.is_some_and(|assignment| assignment.shape.from_exports);
     // A property that is also written through `module.exports` onto the exported object is exported after all.
     let exported_names: Vec<&str> = trace
         .references
@@ -127,12 +127,23 @@ mod tests {
                     "module.exports = Foo;\nmodule.exports.a = 1;\nmodule.exports.b = function () { return module.exports.a; };\n",
                 ),
                 Case::no_fix("exports.a = 1;\nmodule.exports = Foo;\n"),
+                // The module may end early, but every path that runs the write ends with `Tracer` exported.
+                Case::fix(
+                    "if (global.t) { module.exports = global.t; return; }\nmodule.exports = Tracer;\nexports.x = 1;\n",
+                    "if (global.t) { module.exports = global.t; return; }\nmodule.exports = Tracer;\nmodule.exports.x = 1;\n",
+                ),
+                // `with` elsewhere does not hide the module's `exports`.
+                Case::fix(
+                    "function legacy(o) { with (o) { return a; } }\nmodule.exports = legacy;\nexports.x = 1;\n",
+                    "function legacy(o) { with (o) { return a; } }\nmodule.exports = legacy;\nmodule.exports.x = 1;\n",
+                ),
                 Case::unsafe_fix(
                     "'use strict';\nmodule.exports = Object.freeze({});\nexports.a = 1;\n",
                     "'use strict';\nmodule.exports = Object.freeze({});\nmodule.exports.a = 1;\n",
                 ),
                 Case::pass("exports.a = 1;\nmodule.exports.b = 2;\n"),
                 Case::pass("exports.a = 1;\n"),
+                Case::pass("with (o) { module.exports = F; exports.x = 1; }\n"),
                 Case::pass("exports.__esModule = true;\nexports.default = f;\nmodule.exports = exports.default;\n"),
                 Case::pass("exports.a = a;\nmodule.exports = a;\nmodule.exports.a = a;\n"),
                 Case::pass("module.exports = exports = Foo;\nexports.a = 1;\n"),

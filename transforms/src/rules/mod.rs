@@ -12,7 +12,7 @@ mod table;
 use std::ops::Range;
 
 use crate::diagnostic::{Applicability, Finding, Fix, RuleId};
-use crate::model::{ExportModel, Usage};
+use crate::model::{Assignment, ExportModel, Usage};
 use crate::text::LineIndex;
 use crate::{Settings, Style};
 use rewrite::RewritePlan;
@@ -34,13 +34,24 @@ pub struct Context<'m, 'a> {
 }
 
 impl Context<'_, '_> {
-    /// Whether `module.exports` is given a new value other than by a linking idiom.
+    /// Whether `module.exports` is reassigned other than by a linking idiom.
     pub fn reassigns_module_exports(&self) -> bool {
-        self.model.original.references.iter().any(|reference| {
-            !reference.is_exports()
-                && matches!(reference.usage, Usage::Assign(_))
-                && reference.assignment.as_ref().is_some_and(|assignment| !assignment.links)
-        })
+        self.module_exports_assignments().any(|assignment| !assignment.links)
+    }
+
+    /// Whether `module.exports` is given a value of its own (anything but `{}` in a linking idiom), which an
+    /// `exports = X` elsewhere would compete with.
+    pub fn module_exports_has_own_value(&self) -> bool {
+        self.module_exports_assignments().any(|assignment| !assignment.links || !assignment.shape.empty_object)
+    }
+
+    fn module_exports_assignments(&self) -> impl Iterator<Item = &Assignment> {
+        self.model
+            .original
+            .references
+            .iter()
+            .filter(|reference| !reference.is_exports() && matches!(reference.usage, Usage::Assign(_)))
+            .filter_map(|reference| reference.assignment.as_ref())
     }
 
     /// Whether a style rewrite may run: the module works, neither binding is reassigned, and the code does not
