@@ -708,6 +708,26 @@ fn deletable_lengths(old: &[char], i: usize) -> Vec<usize> {
             lengths.push(k - i);
         }
     }
+    // The adoption statement `module.exports = exports;`, which says nothing once every `exports` is
+    // `module.exports`.
+    if starts_with(&old[k..], "module.exports") {
+        let mut end = skip_space(k + "module.exports".len());
+        if end < old.len() && old[end] == '=' {
+            end = skip_space(end + 1);
+            if starts_with(&old[end..], "exports") && !starts_with(&old[end..], "exports.") {
+                let mut stop = end + "exports".len();
+                if stop < old.len() && old[stop] == ';' {
+                    stop += 1;
+                }
+                lengths.push(stop - i);
+                if starts_with(&old[stop..], "\r\n") {
+                    lengths.push(stop + 2 - i);
+                } else if starts_with(&old[stop..], "\n") {
+                    lengths.push(stop + 1 - i);
+                }
+            }
+        }
+    }
     if starts_with(&old[k..], "exports") {
         let mut end = skip_space(k + "exports".len());
         if end < old.len() && old[end] == '=' {
@@ -779,14 +799,16 @@ const SHORTHAND_EXPANSION: &str = ": module.exports";
 
 /// A linking-idiom fragment: `exports = ` or `var exports = ` next to `module.exports` (collapsing
 /// `exports = module.exports = X`, `module.exports = exports = X`, `var exports = module.exports = X`), a whole
-/// `exports = module.exports;` statement, or the `var ` of a top-level `var exports = X` that becomes
-/// `module.exports = X`.
+/// `exports = module.exports;` statement, an adoption statement `module.exports = exports;`, or the `var ` of a
+/// top-level `var exports = X` that becomes `module.exports = X`.
 fn deletion_allowed(old: &[char], range: std::ops::Range<usize>) -> bool {
     const STATEMENTS: &[&str] = &[
         "exports=module.exports",
         "exports=module.exports;",
         "varexports=module.exports",
         "varexports=module.exports;",
+        "module.exports=exports",
+        "module.exports=exports;",
     ];
     slide_windows(old, range).into_iter().any(|window| {
         if old[window.clone()].contains(&BOM) {

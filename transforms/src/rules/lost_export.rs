@@ -64,7 +64,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
             let name = property.as_deref().map_or_else(|| "this property".to_owned(), |name| format!("`{name}`"));
             let target = if reference.deferred { trace.end.exports } else { reference.original };
             let cause = if target.same_as(value_initial()) {
-                let line = trace.assigned_at.get(&trace.end.module_exports).map(|&offset| context.line(offset));
+                let line = trace.assigned_at.get(&trace.end_after(reference).module_exports).map(|&offset| context.line(offset));
                 match line {
                     Some(line) => format!("`module.exports` is reassigned on line {line}"),
                     None => "`module.exports` is reassigned".to_owned(),
