@@ -247,10 +247,7 @@ impl<'a> Walker<'a> {
     /// is a merged value; otherwise it is a new object of its own, the same one in both programs.
     fn opaque_value(&self, span: Span) -> (Value, Value) {
         if self.assume_escape {
-            let site = self.site(span);
-            let unknown = Value::Exact(0).join(Value::Exact(u32::MAX), site);
-            let unknown_rewritten = Value::Exact(0).join(Value::Exact(u32::MAX - 1), site);
-            (unknown, unknown_rewritten)
+            self.merged_unknown(span)
         } else {
             self.created(span)
         }
@@ -267,6 +264,7 @@ impl<'a> Walker<'a> {
         (value, value)
     }
 
+    /// Some object or other, different in the two programs: never known to be, or not to be, anything else.
     fn merged_unknown(&self, span: Span) -> (Value, Value) {
         let site = self.site(span);
         (Value::Exact(0).join(Value::Exact(u32::MAX), site), Value::Exact(0).join(Value::Exact(u32::MAX - 1), site))
@@ -617,13 +615,16 @@ impl<'a> Walker<'a> {
         let single = declaration.decls.len() == 1 && declaration.kind == VarDeclKind::Var;
         let statement = self.list_statement.filter(|_| in_list);
         for declarator in &declaration.decls {
-            let value = declarator.init.as_ref().map(|init| self.eval_assigned_linking(init, LinkSide::Exports));
-            let Pat::Ident(binding) = &declarator.name else {
-                if let Some(value) = value {
-                    self.bind_pattern_value(&declarator.name, value);
+            let declares_exports = matches!(&declarator.name, Pat::Ident(binding) if self.is_exports(&binding.id));
+            let value = declarator.init.as_ref().map(|init| {
+                if declares_exports {
+                    self.eval_assigned_linking(init, LinkSide::Exports)
                 } else {
-                    self.bind_pattern(&declarator.name);
+                    self.eval(init)
                 }
+            });
+            let Pat::Ident(binding) = &declarator.name else {
+                self.bind_pattern(&declarator.name);
                 continue;
             };
             if !self.is_exports(&binding.id) {
@@ -725,10 +726,6 @@ impl<'a> Walker<'a> {
             ForHead::UsingDecl(declaration) => declaration.visit_with(self),
             ForHead::Pat(pattern) => self.bind_pattern(pattern),
         }
-    }
-
-    fn bind_pattern_value(&mut self, pattern: &Pat, _value: (Value, Value)) {
-        self.bind_pattern(pattern);
     }
 
     /// Binds an assignment or declaration pattern: `exports` inside one is reassigned to something unknown.
@@ -1325,7 +1322,7 @@ impl<'a> Walker<'a> {
                         let rewrite = self.delete_statement(self.list_statement);
                         self.use_exports(ident, Usage::Read, rewrite)
                     }
-                    _ => self.eval_assigned_linking(&assign.right, LinkSide::ModuleExports(span)),
+                    _ => self.eval_assigned_linking(&assign.right, LinkSide::ModuleExports),
                 };
                 let whole = self.module_exports_range(member).start..self.offset(span.hi);
                 let shape = ValueShape {
@@ -1376,11 +1373,10 @@ impl<'a> Walker<'a> {
                 return self.eval_assign(inner, true);
             }
         }
-        if let (LinkSide::ModuleExports(outer), Expr::Assign(inner)) = (side, unparen(right)) {
+        if let (LinkSide::ModuleExports, Expr::Assign(inner)) = (side, unparen(right)) {
             if inner.op == AssignOp::Assign {
                 if let AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) = &inner.left {
                     if self.is_exports(&binding.id) {
-                        let _ = outer;
                         let value = self.eval_assigned(&inner.right);
                         let start = self.ident_range(&binding.id).start;
                         let right_start = self.offset(inner.right.span().lo);
@@ -1461,7 +1457,7 @@ impl<'a> Walker<'a> {
 #[derive(Clone, Copy)]
 enum LinkSide {
     Exports,
-    ModuleExports(Span),
+    ModuleExports,
 }
 
 impl Visit for Walker<'_> {

@@ -98,6 +98,8 @@ mod tests {
                     "module.exports = Foo;\nfunction get() { return module.exports.a; }\nmodule.exports.a = 1;\n",
                 ),
                 Case::pass("exports.a = 1;\nexports.b = 2;\n"),
+                // `self` holds the original object; once `module.exports` is replaced it is not the export.
+                Case::pass("var self = exports;\nmodule.exports = function () {};\nself.x = 1;\n"),
                 // `get` may run (from `run()`) before the adoption; after the rewrite it would read Tput instead.
                 Case::pass("function get() { return module.exports.a; }\nexports = Tput;\nrun();\nmodule.exports = exports;\n"),
                 Case::fix(
