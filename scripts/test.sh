@@ -11,4 +11,9 @@ done
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # Snapshots are compared, never written, here: a missing or changed snapshot fails the run.
-INSTA_UPDATE=no cargo test --workspace --locked
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+INSTA_UPDATE=no cargo test --workspace --locked 2>&1 | tee "$log"
+# One closing line for the whole suite (cargo's own last line is the doc-test runner's, often "0 passed").
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i - 1); if ($(i) ~ /^failed/) f += $(i - 1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
