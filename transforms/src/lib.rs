@@ -8,6 +8,7 @@ mod apply;
 mod diagnostic;
 mod model;
 mod parse;
+pub mod prefilter;
 mod rules;
 mod source_type;
 mod text;

@@ -68,8 +68,15 @@ impl Context<'_, '_> {
     }
 }
 
+/// Whether the module's own `exports` is used other than as a `typeof` operand. Every rule needs such a use
+/// (an assignment, a property write, or a use beside `module.exports`), so without one the rewrite plan and its
+/// simulations are skipped. The lexical pre-filter ([`crate::prefilter`]) rests on the same fact.
+fn uses_exports(model: &ExportModel<'_>) -> bool {
+    model.original.references.iter().any(|reference| reference.is_exports() && reference.usage != Usage::Typeof)
+}
+
 pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Vec<Finding> {
-    if model.unanalysable.is_some() || model.original.references.is_empty() {
+    if model.unanalysable.is_some() || !uses_exports(model) {
         return Vec::new();
     }
     let context = Context { model, plan: RewritePlan::new(model), line_index: LineIndex::new(source) };

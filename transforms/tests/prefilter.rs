@@ -1,0 +1,239 @@
+//! Soundness of the lexical pre-filter (`exportfix_transforms::prefilter`): every file it skips is run through
+//! the full analysis, under both styles, and must have no finding.
+//!
+//! - `fixtures_and_generated`: the fixture corpus and a generated set of tricky spellings, always.
+//! - `corpus`: every `.js`/`.cjs`/`.jsx`/`.ts`/`.cts`/`.tsx` file of the pinned corpus (`target/corpus/node_modules`,
+//!   or the directory in `EXPORTFIX_PREFILTER_CORPUS`). It is ignored by default (it parses tens of thousands of
+//!   files); CI runs it in release with `cargo test --release -p exportfix_transforms --test prefilter -- --ignored`. Without a corpus it
+//!   passes, saying so.
+
+use std::path::{Path, PathBuf};
+
+use exportfix_transforms::prefilter::may_have_findings;
+use exportfix_transforms::{analyze, FileClass, Settings, SourceType, Style};
+
+const STACK: usize = 256 * 1024 * 1024;
+
+/// The findings of the full analysis under either style (syntax errors count as none: nothing is reported).
+fn findings(source: &str, source_type: SourceType) -> Vec<String> {
+    let mut found = Vec::new();
+    for style in [Style::Mixed, Style::ModuleExports] {
+        if let Ok(analysis) = analyze(source, source_type, &Settings { style }) {
+            found.extend(
+                analysis.findings().iter().map(|finding| format!("{}:{}", finding.rule.as_str(), finding.line)),
+            );
+        }
+    }
+    found
+}
+
+/// Checks one text; returns whether it was skipped. Panics when a skipped text has a finding.
+fn check_text(name: &str, source: &str, source_type: SourceType) -> bool {
+    if may_have_findings(source, &Settings::default()) {
+        return false;
+    }
+    let found = findings(source, source_type);
+    assert!(found.is_empty(), "the pre-filter skipped {name}, which has findings {found:?}");
+    true
+}
+
+fn source_files(root: &Path, into: &mut Vec<(PathBuf, SourceType)>) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            source_files(&path, into);
+        } else if kind.is_file() {
+            if let FileClass::Analyze(source_type) = SourceType::classify(&path.to_string_lossy()) {
+                into.push((path, source_type));
+            }
+        }
+    }
+}
+
+/// Checks every file on `threads` deep-stacked threads; returns (files, skipped).
+fn check_files(files: Vec<(PathBuf, SourceType)>, threads: usize) -> (usize, usize) {
+    let total = files.len();
+    let chunks: Vec<Vec<(PathBuf, SourceType)>> = {
+        let mut chunks: Vec<Vec<_>> = (0..threads).map(|_| Vec::new()).collect();
+        for (index, file) in files.into_iter().enumerate() {
+            chunks[index % threads].push(file);
+        }
+        chunks
+    };
+    let handles: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| {
+            std::thread::Builder::new()
+                .stack_size(STACK)
+                .spawn(move || {
+                    let mut skipped = 0;
+                    for (path, source_type) in chunk {
+                        let Ok(source) = std::fs::read_to_string(&path) else { continue };
+                        if check_text(&path.display().to_string(), &source, source_type) {
+                            skipped += 1;
+                        }
+                    }
+                    skipped
+                })
+                .expect("spawn")
+        })
+        .collect();
+    let skipped = handles.into_iter().map(|handle| handle.join().expect("a checker thread failed")).sum();
+    (total, skipped)
+}
+
+/// Programs around every spelling that comes near a reference: each must be kept, or have no finding.
+fn generated() -> Vec<String> {
+    let befores = [
+        "",
+        ".",
+        "a.",
+        "a?.",
+        "a . ",
+        "...",
+        "f(...",
+        "1.",
+        "1. ",
+        "1.\n",
+        "a1.",
+        "v8.",
+        "0x1.",
+        "a.\n",
+        "// end.\n",
+        "/* . */",
+        "/*.*/ ",
+        "#",
+        "this.#",
+        "typeof ",
+        "typeof  ",
+        "typeof\t",
+        "typeof(",
+        "typeof (",
+        "typeof\n",
+        "x.typeof ",
+        "void ",
+        "!",
+        "-",
+        "{ ",
+        "[",
+        "'",
+        "\"",
+        "`",
+        "`${",
+        "my",
+        "_",
+        "$",
+        "\\u0065",
+        "e\\u{78}",
+        "\\u{65}",
+        "var ",
+        "let ",
+        "function ",
+        "(",
+        "a ? ",
+        "=",
+    ];
+    let words = ["exports", "xports", "exp\\u006Frts", "e\\u0078ports", "exports$", "exportsX"];
+    let afters = [
+        "",
+        " = 1",
+        " = {}",
+        ".a = 1",
+        "['a'] = 1",
+        "++",
+        "--",
+        " += 1",
+        ")",
+        ") .a = 1",
+        ").a = 1",
+        " === 'object'",
+        " !== 'undefined'",
+        " == null",
+        "?.a",
+        "?.a = 1",
+        " ? 1 : 2",
+        "\n.a = 1",
+        "\n=== 'x'",
+        " && 1",
+        " || 1",
+        ";",
+        ",",
+        ":",
+        "}",
+        "]",
+        "'",
+        "\"",
+        "`",
+        "}`",
+        " = module.exports = {}",
+        ".default",
+    ];
+    let frames = [
+        ("", ""),
+        ("module.exports = f;\n", "\n"),
+        ("", "\nmodule.exports = g;\n"),
+        ("module.exports.a = 1;\n", "\n"),
+        ("(function () {\n", "\n})();\n"),
+    ];
+    let mut programs = Vec::new();
+    for (head, tail) in frames {
+        for before in befores {
+            for word in words {
+                for after in afters {
+                    programs.push(format!("{head}{before}{word}{after}{tail}"));
+                }
+            }
+        }
+    }
+    programs
+}
+
+#[test]
+fn fixtures_and_generated() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    source_files(&root.join("tests/fixtures"), &mut files);
+    source_files(&root.join("examples"), &mut files);
+    assert!(!files.is_empty(), "no fixtures found");
+    let (total, skipped) = check_files(files, 2);
+    println!("fixtures: {total} files, {skipped} skipped by the pre-filter, none has a finding");
+
+    let programs = generated();
+    let count = programs.len();
+    let skipped = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || {
+            programs
+                .iter()
+                .enumerate()
+                .filter(|(index, program)| {
+                    check_text(&format!("generated #{index}: {program:?}"), program, SourceType::JavaScript)
+                })
+                .count()
+        })
+        .expect("spawn")
+        .join()
+        .expect("a generated program has findings although the pre-filter skips it");
+    println!("generated: {count} programs, {skipped} skipped by the pre-filter, none has a finding");
+    assert!(skipped > 0 && skipped < count, "the generated set must exercise both outcomes");
+}
+
+#[test]
+#[ignore = "parses the whole pinned corpus; CI runs it in release"]
+fn corpus() {
+    let root = std::env::var_os("EXPORTFIX_PREFILTER_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/corpus/node_modules"));
+    if !root.is_dir() {
+        println!("no corpus at {}: nothing to check (run scripts/corpus-install.sh)", root.display());
+        return;
+    }
+    let mut files = Vec::new();
+    source_files(&root, &mut files);
+    let threads = std::thread::available_parallelism().map_or(2, |threads| threads.get());
+    let (total, skipped) = check_files(files, threads);
+    println!("corpus {}: {total} files, {skipped} skipped by the pre-filter, none has a finding", root.display());
+    assert!(total > 0);
+}
