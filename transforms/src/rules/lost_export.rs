@@ -25,6 +25,11 @@
 //! write landing on the exported object, every exported write still exported, and nothing else seeing a different
 //! object. A write that runs before the reassignment cannot be rescued by any rewrite: it keeps its finding, with
 //! no fix, and its message names the line of the reassignment so a person can move it.
+//!
+//! Not reported: a property that is written onto the exported object too (compilers declare `exports.a = void 0`
+//! up front and define `a` again after relinking), the `__esModule` interop marker set before `module.exports`
+//! is replaced (the replacement is meant to be the default export), and writes abandoned on purpose by
+//! `module.exports = exports.default` (Babel's add-module-exports).
 
 use super::rewrite::lost_writes;
 use super::{Context, Violation};
@@ -40,11 +45,12 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
         (!reference.is_exports() && assignment.assigned.same_as(trace.end.module_exports)).then_some(assignment)
     });
     let deliberate = final_assignment.is_some_and(|assignment| assignment.shape.from_exports);
-    // A property that is also written through `module.exports` onto the exported object is exported after all.
+    // A property that is also written, through either name, onto the exported object is exported after all
+    // (compilers declare `exports.a = void 0` up front and define `a` again later).
     let exported_names: Vec<&str> = trace
         .references
         .iter()
-        .filter(|reference| !reference.is_exports() && trace.reaches_original(reference) == Some(true))
+        .filter(|reference| trace.reaches_original(reference) == Some(true))
         .filter_map(|reference| match &reference.usage {
             Usage::PropertyWrite { property: Some(name) } => Some(name.as_str()),
             _ => None,
@@ -54,8 +60,15 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
         .filter(|reference| {
             let target = if reference.deferred { trace.end.exports } else { reference.original };
             let left_behind_on_purpose = deliberate && target.same_as(value_initial());
-            let re_exported = matches!(&reference.usage, Usage::PropertyWrite { property: Some(name) } if exported_names.contains(&name.as_str()));
-            !left_behind_on_purpose && !re_exported
+            let name = match &reference.usage {
+                Usage::PropertyWrite { property: Some(name) } => Some(name.as_str()),
+                _ => None,
+            };
+            let re_exported = name.is_some_and(|name| exported_names.contains(&name));
+            // The ES-module interop marker set on the object that a later `module.exports = …` abandons: the
+            // replacement is meant to be the default export. (Set after the replacement, it is meant for it.)
+            let interop_marker = name == Some("__esModule") && context.plan.unrescuable.contains(&reference.id);
+            !left_behind_on_purpose && !re_exported && !interop_marker
         })
         .map(|reference| {
             let Usage::PropertyWrite { property } = &reference.usage else {
@@ -64,7 +77,10 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
             let name = property.as_deref().map_or_else(|| "this property".to_owned(), |name| format!("`{name}`"));
             let target = if reference.deferred { trace.end.exports } else { reference.original };
             let cause = if target.same_as(value_initial()) {
-                let line = trace.assigned_at.get(&trace.end_after(reference).module_exports).map(|&offset| context.line(offset));
+                let line = trace
+                    .assigned_at
+                    .get(&trace.end_after(reference).module_exports)
+                    .map(|&offset| context.line(offset));
                 match line {
                     Some(line) => format!("`module.exports` is reassigned on line {line}"),
                     None => "`module.exports` is reassigned".to_owned(),
@@ -90,7 +106,10 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
                     rule: RuleId::LostExport,
                     range: reference.range.clone(),
                     message: format!("{name} is written through `exports`, but {cause}, so it is never exported"),
-                    fix: Some((FIX_TITLE, context.plan.repair_applicability(context.model.original.probes_environment))),
+                    fix: Some((
+                        FIX_TITLE,
+                        context.plan.repair_applicability(context.model.original.probes_environment),
+                    )),
                 }
             }
         })
@@ -143,6 +162,8 @@ mod tests {
                 ),
                 Case::pass("exports.a = 1;\nmodule.exports.b = 2;\n"),
                 Case::pass("exports.a = 1;\n"),
+                Case::pass("Object.defineProperty(exports, '__esModule', { value: true });\nmodule.exports = F;\n"),
+                Case::pass("exports.a = void 0;\nmodule.exports = exports = F;\nexports.a = a;\n"),
                 Case::pass("with (o) { module.exports = F; exports.x = 1; }\n"),
                 Case::pass("exports.__esModule = true;\nexports.default = f;\nmodule.exports = exports.default;\n"),
                 Case::pass("exports.a = a;\nmodule.exports = a;\nmodule.exports.a = a;\n"),
