@@ -5,11 +5,34 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+const EXAMPLES: &str = "\
+Examples:
+  Preview: what is wrong and what `fix` would change (writes nothing; exit 1 when there are findings)
+    exportfix check src/
+    exportfix check --format json . > exportfix.json
+
+  Migration: fix a whole repository, reviewing each file, then commit
+    exportfix fix --interactive .
+    exportfix fix . && git diff
+
+  Guard every commit
+    exportfix hook install               # a git pre-commit hook that checks what is staged
+    exportfix hook install --mode fix    # ... that fixes and re-stages clean files instead
+
+  CI annotations and editors
+    exportfix check --format github .
+    exportfix check --format sarif . > exportfix.sarif
+    exportfix fix --stdin-filename lib/a.js < lib/a.js
+
+Settings shared by a team go in exportfix.json (or an \"exportfix\" key in package.json), found by walking up
+from the working directory; flags override it.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "exportfix",
     version,
-    about = "Find and fix CommonJS export bugs: `exports = X`, lost `exports.a` writes and mixed export styles."
+    about = "Find and fix CommonJS export bugs: `exports = X`, lost `exports.a` writes and mixed export styles.",
+    after_help = EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -19,22 +42,56 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Report findings and print the diff `fix` would apply; never writes. Exit 0: clean, 1: findings, 2: errors.
+    #[command(after_help = "Examples:\n  exportfix check\n  exportfix check src/ --format github\n  \
+                            exportfix check --stdin-filename lib/a.js < lib/a.js")]
     Check(RunArgs),
     /// Report findings, print the diff and write the fixes. Exit 0: nothing left, 1: findings remain, 2: errors.
+    #[command(after_help = "Examples:\n  exportfix fix\n  exportfix fix --interactive src/\n  \
+                            exportfix fix --stdin-filename lib/a.js < lib/a.js > fixed.js")]
     Fix(RunArgs),
+    /// Install or remove a git pre-commit hook that checks (or fixes) the staged files.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Print a shell completion script, e.g. `exportfix completions bash > ~/.local/share/bash-completion/completions/exportfix`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
-impl Command {
-    pub fn mode(&self) -> Mode {
-        match self {
-            Command::Check(_) => Mode::Check,
-            Command::Fix(_) => Mode::Fix,
-        }
-    }
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Write a pre-commit hook into the current repository's hooks directory (honours core.hooksPath).
+    Install {
+        /// `check` blocks a commit whose staged files have findings; `fix` fixes them, re-stages files that have no
+        /// unstaged changes, and blocks only when something is left.
+        #[arg(long, value_enum, default_value_t = HookMode::Check)]
+        mode: HookMode,
+        /// Replace an existing pre-commit hook that exportfix did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the pre-commit hook, if exportfix wrote it.
+    Uninstall,
+    /// What the installed hook runs: check the staged content of the staged files.
+    #[command(hide = true)]
+    Run {
+        #[arg(long, value_enum, default_value_t = HookMode::Check)]
+        mode: HookMode,
+    },
+}
 
-    pub fn args(&self) -> &RunArgs {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookMode {
+    Check,
+    Fix,
+}
+
+impl HookMode {
+    pub fn as_str(self) -> &'static str {
         match self {
-            Command::Check(args) | Command::Fix(args) => args,
+            HookMode::Check => "check",
+            HookMode::Fix => "fix",
         }
     }
 }
@@ -57,9 +114,9 @@ pub struct RunArgs {
     #[arg(long = "unsafe")]
     pub include_unsafe: bool,
 
-    /// Which style findings to report besides the bugs.
-    #[arg(long, value_enum, default_value_t = StyleArg::Mixed)]
-    pub style: StyleArg,
+    /// Which style findings to report besides the bugs [default: mixed, or the config file's "style"].
+    #[arg(long, value_enum)]
+    pub style: Option<StyleArg>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -73,18 +130,32 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
-    /// Skip files and directories matching GLOB while walking (repeatable). The glob is matched against the path
-    /// relative to the walked directory, the path relative to the working directory, and the file name; `*` does
-    /// not cross `/`, `**` does.
+    /// Skip files and directories matching GLOB while walking (repeatable; added to the config file's "exclude").
+    /// The glob is matched against the path relative to the walked directory, the path relative to the working
+    /// directory, and the file name; `*` does not cross `/`, `**` does.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
     /// Number of worker threads [default: available parallelism].
     #[arg(long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
+
+    /// Read the source from standard input and report it as NAME (its extension picks the grammar). With `fix`,
+    /// the fixed source (or the unchanged one) goes to standard output and the findings to standard error.
+    #[arg(long, value_name = "NAME", conflicts_with = "paths")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// With `fix`: show each file's diff and ask whether to write it (yes / no / all / quit).
+    #[arg(long, short = 'i', conflicts_with = "stdin_filename")]
+    pub interactive: bool,
+
+    /// Do not look for a config file (exportfix.json, or "exportfix" in package.json).
+    #[arg(long)]
+    pub no_config: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum StyleArg {
     /// Report files that mix `exports` and `module.exports`.
     Mixed,
@@ -107,6 +178,10 @@ pub enum Format {
     Text,
     /// One JSON object on stdout, for tools.
     Json,
+    /// GitHub Actions workflow commands: one `::error` annotation per finding and error.
+    Github,
+    /// A SARIF 2.1.0 log, for code-scanning services.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,13 +2,17 @@
 
 mod classify;
 mod cli;
+mod config;
 mod decode;
 mod diff;
 mod exclude;
+mod hook;
+mod interactive;
 mod paths;
 mod process;
 mod report;
 mod run;
+mod stdin;
 mod walk;
 mod write;
 

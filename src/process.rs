@@ -10,14 +10,14 @@ use rayon::prelude::*;
 use crate::cli::Mode;
 use crate::decode::decode_utf8;
 use crate::diff::unified_diff;
-use crate::report::{FileError, FileReport};
+use crate::report::{FileError, FileReport, SkipReason};
 use crate::walk::Candidate;
 use crate::write::replace_contents;
 
 /// The swc parser and the analysis recurse over the syntax tree, so a file with thousands of nested parentheses
 /// or a 200,000-term expression needs a deep stack, and overflowing it aborts the whole process rather than
 /// failing one file. The memory is reserved, not committed: only what a file really uses is touched.
-const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
+pub(crate) const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ProcessOptions {
@@ -26,11 +26,13 @@ pub struct ProcessOptions {
     pub include_unsafe: bool,
 }
 
-/// Processes every candidate on `threads` workers. The reports come back in the candidates' order.
+/// Processes every candidate on `threads` workers, calling `on_done` after each file (progress). The reports come
+/// back in the candidates' order.
 pub fn process_all(
     candidates: Vec<Candidate>,
     options: ProcessOptions,
     threads: usize,
+    on_done: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<FileReport>> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -38,7 +40,16 @@ pub fn process_all(
         .thread_name(|index| format!("exportfix-worker-{index}"))
         .build()
         .context("cannot start the worker threads")?;
-    Ok(pool.install(|| candidates.into_par_iter().map(|candidate| process_file(candidate, options)).collect()))
+    Ok(pool.install(|| {
+        candidates
+            .into_par_iter()
+            .map(|candidate| {
+                let report = process_file(candidate, options);
+                on_done();
+                report
+            })
+            .collect()
+    }))
 }
 
 /// Reads, analyses, diffs and (for `fix`) writes one file. Its text is dropped on return: only the findings and
@@ -68,7 +79,10 @@ fn process_file(candidate: Candidate, options: ProcessOptions) -> FileReport {
     let mut report = FileReport::new(display);
     report.findings = match analysis {
         Analysis::CommonJs(findings) => findings,
-        Analysis::EsModule => Vec::new(),
+        Analysis::EsModule => {
+            report.skipped = Some(SkipReason::EsModule);
+            Vec::new()
+        }
     };
     report.remaining = match options.mode {
         Mode::Check => report.findings.len(),
@@ -91,7 +105,7 @@ fn process_file(candidate: Candidate, options: ProcessOptions) -> FileReport {
 }
 
 /// Runs the library, turning a panic on one file into an error for that file instead of the end of the run.
-fn run_fix(
+pub(crate) fn run_fix(
     source: &str,
     source_type: exportfix_transforms::SourceType,
     options: ProcessOptions,
@@ -103,12 +117,12 @@ fn run_fix(
     .map_err(RunError::Fix)
 }
 
-enum RunError {
+pub(crate) enum RunError {
     Fix(FixError),
     Panicked,
 }
 
-fn fix_error(display: String, error: RunError) -> FileError {
+pub(crate) fn fix_error(display: String, error: RunError) -> FileError {
     match error {
         RunError::Fix(FixError::Syntax(syntax)) => {
             FileError::at(display, syntax.line, syntax.column, format!("syntax error: {}", syntax.message))
@@ -119,4 +133,46 @@ fn fix_error(display: String, error: RunError) -> FileError {
             "internal error: exportfix crashed on this file; it is left unchanged (please report it)",
         ),
     }
+}
+
+/// Analyses (and fixes, in memory) text that is not read from a file: standard input, or a staged blob. Returns the
+/// report, as for a file, and the fixed text when the fixes change it. Runs on a thread with a worker's deep stack.
+pub fn analyse_text(
+    display: String,
+    source: String,
+    source_type: exportfix_transforms::SourceType,
+    options: ProcessOptions,
+) -> (FileReport, Option<String>) {
+    let work = move || {
+        let outcome = match run_fix(&source, source_type, options) {
+            Ok(outcome) => outcome,
+            Err(error) => return (FileReport::failed(display.clone(), fix_error(display, error)), None),
+        };
+        let FixOutcome { analysis, fixed, remaining } = outcome;
+        let mut report = FileReport::new(display);
+        report.findings = match analysis {
+            Analysis::CommonJs(findings) => findings,
+            Analysis::EsModule => {
+                report.skipped = Some(SkipReason::EsModule);
+                Vec::new()
+            }
+        };
+        report.remaining = match options.mode {
+            Mode::Check => report.findings.len(),
+            Mode::Fix => remaining.len(),
+        };
+        let fixed = fixed.filter(|fixed| *fixed != source);
+        if let Some(fixed) = &fixed {
+            report.diff = Some(unified_diff(&report.path, &source, fixed));
+            report.changed = true;
+        }
+        (report, fixed)
+    };
+    std::thread::Builder::new()
+        .name("exportfix-worker".to_owned())
+        .stack_size(WORKER_STACK_BYTES)
+        .spawn(work)
+        .expect("cannot start a worker thread")
+        .join()
+        .unwrap_or_else(|_| panic!("the worker thread panicked"))
 }

@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use exportfix_transforms::SourceType;
 use ignore::{WalkBuilder, WalkState};
@@ -40,6 +41,8 @@ pub struct Discovery {
     /// Sorted by display path, each file once.
     pub files: Vec<Candidate>,
     pub errors: Vec<FileError>,
+    /// Files and directories left out by exclude globs while walking (a directory counts once).
+    pub excluded: usize,
 }
 
 pub struct WalkOptions<'a> {
@@ -48,6 +51,8 @@ pub struct WalkOptions<'a> {
     pub excludes: &'a ExcludeSet,
     /// Directory-reading threads.
     pub threads: usize,
+    /// The directory of the config file: exclude globs are also matched relative to it.
+    pub config_root: Option<&'a Path>,
 }
 
 /// A regular file a walk found, before classification.
@@ -98,6 +103,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut C
         if metadata.is_dir() {
             let walked = walk_directory(path, &absolute, &real_path, options);
             discovery.errors.extend(walked.errors);
+            discovery.excluded += walked.excluded;
             for found in walked.files {
                 let Some(source_type) = classifier.classify(&found.file_name, &found.real_path) else {
                     continue;
@@ -131,6 +137,7 @@ struct Walked {
     /// Sorted by display path.
     files: Vec<Found>,
     errors: Vec<FileError>,
+    excluded: usize,
 }
 
 /// Walks one directory named on the command line. `root` is the path as given (ignore files are found relative
@@ -141,11 +148,14 @@ fn walk_directory(root: &Path, absolute_root: &Path, real_root: &Path, options: 
     if !options.honour_ignore_files {
         builder.ignore(false).git_ignore(false).git_global(false).git_exclude(false).parents(false);
     }
+    let excluded = Arc::new(AtomicUsize::new(0));
     if !options.excludes.is_empty() {
         let excludes = options.excludes.clone();
         let root = root.to_path_buf();
         let absolute_root = absolute_root.to_path_buf();
         let cwd = options.cwd.to_path_buf();
+        let config_root = options.config_root.map(Path::to_path_buf);
+        let excluded = Arc::clone(&excluded);
         builder.filter_entry(move |entry| {
             // The root was named by the user: it is never excluded.
             if entry.depth() == 0 {
@@ -154,7 +164,17 @@ fn walk_directory(root: &Path, absolute_root: &Path, real_root: &Path, options: 
             let relative = entry.path().strip_prefix(&root).unwrap_or(entry.path());
             let absolute = absolute_root.join(relative);
             let from_cwd = absolute.strip_prefix(&cwd).unwrap_or(&absolute);
-            !excludes.excludes(&[relative, from_cwd, Path::new(entry.file_name())])
+            let mut names = vec![relative, from_cwd, Path::new(entry.file_name())];
+            if let Some(from_config) =
+                config_root.as_deref().and_then(|config_root| absolute.strip_prefix(config_root).ok())
+            {
+                names.push(from_config);
+            }
+            let keep = !excludes.excludes(&names);
+            if !keep {
+                excluded.fetch_add(1, Ordering::Relaxed);
+            }
+            keep
         });
     }
 
@@ -183,6 +203,7 @@ fn walk_directory(root: &Path, absolute_root: &Path, real_root: &Path, options: 
         })
     });
     let mut walked = walked.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    walked.excluded = excluded.load(Ordering::Relaxed);
     walked.files.sort_by(|a, b| a.display.cmp(&b.display));
     walked
 }

@@ -557,7 +557,19 @@ fn json_report_has_the_documented_shape_for_errors() {
         serde_json::json!({"path": "missing.js", "line": null, "column": null, "message": "no such file or directory"})
     );
     let summary = &report["summary"];
-    assert_eq!(keys(summary), ["elapsed_ms", "errors", "files_changed", "files_scanned", "findings", "fixable"]);
+    assert_eq!(
+        keys(summary),
+        [
+            "elapsed_ms",
+            "errors",
+            "files_changed",
+            "files_scanned",
+            "findings",
+            "findings_by_rule",
+            "fixable",
+            "skipped"
+        ]
+    );
     assert_eq!(summary["files_scanned"], 2);
     assert_eq!(summary["findings"], 0);
     assert_eq!(summary["fixable"], 0);

@@ -28,7 +28,9 @@
 //!     "fixable": 2,                 // findings whose fix applies under this run's --unsafe setting
 //!     "files_changed": 1,           // files the fixes change (`check`) or changed (`fix`: written)
 //!     "errors": 1,                  // entries in "errors"
-//!     "elapsed_ms": 40
+//!     "elapsed_ms": 40,
+//!     "findings_by_rule": { "lost-export": 2, "mixed-exports": 1 },   // rules that found nothing are absent
+//!     "skipped": { "es_modules": 4, "no_exports_mention": 0, "excluded": 1 }   // not analysed, by reason
 //!   }
 //! }
 //! ```
@@ -81,6 +83,15 @@ struct JsonSummary {
     files_changed: usize,
     errors: usize,
     elapsed_ms: u128,
+    findings_by_rule: std::collections::BTreeMap<&'static str, usize>,
+    skipped: JsonSkipped,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonSkipped {
+    es_modules: usize,
+    no_exports_mention: usize,
+    excluded: usize,
 }
 
 pub fn emit(report: &RunReport) -> io::Result<()> {
@@ -102,6 +113,12 @@ fn to_json(report: &RunReport) -> JsonReport<'_> {
             files_changed: summary.files_changed,
             errors: summary.errors,
             elapsed_ms: summary.elapsed_ms,
+            skipped: JsonSkipped {
+                es_modules: summary.skipped.es_modules,
+                no_exports_mention: summary.skipped.no_exports_mention,
+                excluded: summary.skipped.excluded,
+            },
+            findings_by_rule: summary.findings_by_rule,
         },
     }
 }

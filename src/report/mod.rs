@@ -1,8 +1,11 @@
 //! What a run found, independent of how it is printed: per-file results, errors, the summary and the exit code.
 
+pub mod github;
 pub mod json;
+pub mod sarif;
 pub mod text;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use exportfix_transforms::Finding;
@@ -48,6 +51,18 @@ pub struct FileReport {
     /// The findings left after this run: all of them for `check`, those the fixes did not remove for `fix`.
     pub remaining: usize,
     pub error: Option<FileError>,
+    /// Why the file was read but not analysed, if it was not.
+    pub skipped: Option<SkipReason>,
+}
+
+/// Why a file that was read was not analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// It has `import`/`export` declarations.
+    EsModule,
+    /// It never mentions a bare `exports` (the lexical pre-filter): nothing to find.
+    #[allow(dead_code)] // set by the lexical pre-filter once it lands
+    NoExportsMention,
 }
 
 impl FileReport {
@@ -74,9 +89,28 @@ pub struct RunReport {
     /// Errors about paths that never became files to analyse (missing paths, unreadable directories).
     pub path_errors: Vec<FileError>,
     pub elapsed: Duration,
+    /// Files never read: left out by exclude globs (a directory counts once) or ES modules by name or package type.
+    pub skipped_before_reading: Skipped,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Files that were not analysed, by reason. Fields may be added (other pre-filters); none is ever removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// `.mjs`/`.mts` files, files in a `"type": "module"` package and files with `import`/`export` declarations.
+    pub es_modules: usize,
+    /// Files that never mention a bare `exports`.
+    pub no_exports_mention: usize,
+    /// Files and directories matching an exclude glob.
+    pub excluded: usize,
+}
+
+impl Skipped {
+    pub fn total(&self) -> usize {
+        self.es_modules + self.no_exports_mention + self.excluded
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     /// Files read and analysed (skipped files are not counted; files that failed are).
     pub files_scanned: usize,
@@ -87,6 +121,9 @@ pub struct Summary {
     pub remaining: usize,
     pub errors: usize,
     pub elapsed_ms: u128,
+    pub skipped: Skipped,
+    /// Findings per rule id, for the rules that found something.
+    pub findings_by_rule: BTreeMap<&'static str, usize>,
 }
 
 impl RunReport {
@@ -116,7 +153,24 @@ impl RunReport {
             remaining: self.files.iter().map(|file| file.remaining).sum(),
             errors: self.path_errors.len() + self.files.iter().filter(|file| file.error.is_some()).count(),
             elapsed_ms: self.elapsed.as_millis(),
+            skipped: self.skipped(),
+            findings_by_rule: all_findings().fold(BTreeMap::new(), |mut counts, finding| {
+                *counts.entry(finding.rule.as_str()).or_insert(0) += 1;
+                counts
+            }),
         }
+    }
+
+    fn skipped(&self) -> Skipped {
+        let mut skipped = self.skipped_before_reading;
+        for file in &self.files {
+            match file.skipped {
+                Some(SkipReason::EsModule) => skipped.es_modules += 1,
+                Some(SkipReason::NoExportsMention) => skipped.no_exports_mention += 1,
+                None => {}
+            }
+        }
+        skipped
     }
 
     /// 2 when anything failed; otherwise 1 when findings are left to act on (`check`: any finding; `fix`: any

@@ -139,14 +139,34 @@ pub fn summary_line(mode: Mode, summary: &Summary) -> String {
             format!("{} changed, {} remaining", plural(summary.files_changed, "file", "files"), summary.remaining)
         }
     };
-    format!(
+    let mut line = format!(
         "Scanned {}: {} ({} fixable), {changed}, {} in {}ms",
         plural(summary.files_scanned, "file", "files"),
         plural(summary.findings, "finding", "findings"),
         summary.fixable,
         plural(summary.errors, "error", "errors"),
         summary.elapsed_ms
-    )
+    );
+    if !summary.findings_by_rule.is_empty() {
+        let rules: Vec<String> =
+            summary.findings_by_rule.iter().map(|(rule, count)| format!("{rule} {count}")).collect();
+        line.push_str(&format!("; by rule: {}", rules.join(", ")));
+    }
+    let skipped = &summary.skipped;
+    if skipped.total() > 0 {
+        let mut reasons = Vec::new();
+        if skipped.es_modules > 0 {
+            reasons.push(plural(skipped.es_modules, "ES module", "ES modules"));
+        }
+        if skipped.no_exports_mention > 0 {
+            reasons.push(format!("{} without `exports`", plural(skipped.no_exports_mention, "file", "files")));
+        }
+        if skipped.excluded > 0 {
+            reasons.push(format!("{} excluded", skipped.excluded));
+        }
+        line.push_str(&format!("; skipped {}", reasons.join(", ")));
+    }
+    line
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {
@@ -167,6 +187,8 @@ mod tests {
             remaining: 1,
             errors: 0,
             elapsed_ms: 7,
+            skipped: Default::default(),
+            findings_by_rule: Default::default(),
         };
         assert_eq!(
             summary_line(Mode::Check, &summary),
@@ -175,6 +197,16 @@ mod tests {
         assert_eq!(
             summary_line(Mode::Fix, &summary),
             "Scanned 1 file: 2 findings (1 fixable), 1 file changed, 1 remaining, 0 errors in 7ms"
+        );
+        let detailed = Summary {
+            findings_by_rule: [("lost-export", 1), ("mixed-exports", 1)].into_iter().collect(),
+            skipped: crate::report::Skipped { es_modules: 2, no_exports_mention: 1, excluded: 1 },
+            ..summary
+        };
+        assert_eq!(
+            summary_line(Mode::Check, &detailed),
+            "Scanned 1 file: 2 findings (1 fixable), 1 file would change, 0 errors in 7ms; by rule: lost-export 1, \
+             mixed-exports 1; skipped 2 ES modules, 1 file without `exports`, 1 excluded"
         );
     }
 }
