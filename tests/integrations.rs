@@ -148,6 +148,107 @@ fn github_format_prints_one_escaped_annotation_per_finding_and_error() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// --format sarif
+// ---------------------------------------------------------------------------------------------------------------
+
+/// A Python with the pinned `jsonschema` (tests/sarif/requirements.txt), in a virtual environment kept under
+/// target/tmp and created on first use.
+fn sarif_validator_python() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let requirements = manifest.join("tests/sarif/requirements.txt");
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sarif-venv");
+    let python = venv.join("bin/python");
+    let stamp = venv.join("installed-requirements.txt");
+    let wanted = fs::read_to_string(&requirements).unwrap();
+    if fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        let _ = fs::remove_dir_all(&venv);
+        let run: Run = Command::new("python3").args(["-m", "venv"]).arg(&venv).output().unwrap().into();
+        assert_eq!(run.code, Some(0), "python3 -m venv: {run:?}");
+        let run: Run = Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-r"])
+            .arg(&requirements)
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(run.code, Some(0), "pip install -r tests/sarif/requirements.txt: {run:?}");
+        fs::write(&stamp, wanted).unwrap();
+    }
+    python
+}
+
+fn validate_sarif(log: &str) -> Run {
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sarif/validate.py");
+    let mut child = Command::new(sarif_validator_python())
+        .arg(validator)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(log.as_bytes()).unwrap();
+    child.wait_with_output().unwrap().into()
+}
+
+#[test]
+fn sarif_output_is_valid_against_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "lib/a file.js", REASSIGN);
+    write(dir.path(), "b.js", "exports.a = 1;\nmodule.exports = { b: 2 };\n");
+    write(dir.path(), "c.js", BROKEN);
+    write(dir.path(), "d.js", "exports.a = 1;\nmodule.exports.b = 2;\n");
+    let run = exportfix(dir.path(), &["check", "--format", "sarif"], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(run.stderr, "", "{run:?}");
+    let validation = validate_sarif(&run.stdout);
+    assert_eq!(validation.code, Some(0), "{validation:?}\n{}", run.stdout);
+
+    let log: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let sarif_run = &log["runs"][0];
+    let rules: Vec<&str> = sarif_run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| rule["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["exports-reassign", "lost-export", "mixed-exports", "prefer-module-exports"]);
+    let results = sarif_run["results"].as_array().unwrap();
+    let summary: Vec<(&str, &str, &str, u64)> = results
+        .iter()
+        .map(|result| {
+            let location = &result["locations"][0]["physicalLocation"];
+            (
+                result["ruleId"].as_str().unwrap(),
+                result["level"].as_str().unwrap(),
+                location["artifactLocation"]["uri"].as_str().unwrap(),
+                location["region"]["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("lost-export", "error", "b.js", 1),
+            ("mixed-exports", "warning", "d.js", 1),
+            ("exports-reassign", "error", "lib/a%20file.js", 1),
+        ]
+    );
+    assert_eq!(results[0]["properties"]["fix"], "none");
+    assert_eq!(results[2]["properties"]["fix"], "safe");
+    let invocation = &sarif_run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(invocation["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap().contains("c.js"));
+
+    // A clean run is valid too.
+    let clean = tempfile::tempdir().unwrap();
+    write(clean.path(), "a.js", CLEAN);
+    let run = exportfix(clean.path(), &["check", "--format", "sarif"], None);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let validation = validate_sarif(&run.stdout);
+    assert_eq!(validation.code, Some(0), "{validation:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Help and completions
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -499,4 +600,120 @@ fn hook_install_respects_foreign_hooks_and_core_hooks_path() {
     let run = exportfix(outside.path(), &["hook", "install"], None);
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("not inside a git repository"), "{run:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// fix --interactive and the progress bar, through a real pseudo-terminal (tests/pty/drive.py)
+// ---------------------------------------------------------------------------------------------------------------
+
+struct Terminal {
+    code: i64,
+    output: String,
+    prompts: u64,
+}
+
+impl std::fmt::Debug for Terminal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}, {} prompts\n--- terminal\n{}", self.code, self.prompts, self.output)
+    }
+}
+
+/// Runs exportfix with `args` in a pseudo-terminal in `dir`, typing `answers` at its prompts.
+fn in_terminal(dir: &Path, answers: &[&str], args: &[&str]) -> Terminal {
+    let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pty/drive.py");
+    let output = Command::new("python3")
+        .arg(driver)
+        .arg(answers.join(","))
+        .arg(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tests/pty/drive.py");
+    let run = Run::from(output);
+    let value: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("drive.py failed: {run:?}"));
+    Terminal {
+        code: value["code"].as_i64().unwrap(),
+        output: value["output"].as_str().unwrap().replace("\r\n", "\n"),
+        prompts: value["prompts"].as_u64().unwrap(),
+    }
+}
+
+#[test]
+fn interactive_fix_writes_only_accepted_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.js", "b.js", "c.js"] {
+        write(dir.path(), name, REASSIGN);
+    }
+    write(dir.path(), "d.js", CLEAN);
+    let terminal = in_terminal(dir.path(), &["y", "n", "q"], &["fix", "--interactive", "--color", "never"]);
+    assert_eq!(terminal.prompts, 3, "{terminal:?}");
+    assert_eq!(terminal.code, 1, "findings remain in the declined files: {terminal:?}");
+    assert!(terminal.output.contains("a.js:1:1: exports-reassign "), "{terminal:?}");
+    assert!(terminal.output.contains("--- a/a.js\n+++ b/a.js\n@@ -1 +1 @@\n-exports"), "{terminal:?}");
+    assert!(terminal.output.contains("Apply this fix (1/3)? [y]es, [n]o, [a]ll, [q]uit: "), "{terminal:?}");
+    assert!(terminal.output.contains("(3/3)"), "{terminal:?}");
+    assert!(
+        terminal.output.contains("Scanned 4 files: 3 findings (3 fixable), 1 file changed, 2 remaining, 0 errors"),
+        "{terminal:?}"
+    );
+    let read = |name: &str| fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(read("a.js"), REASSIGN_FIXED);
+    assert_eq!(read("b.js"), REASSIGN);
+    assert_eq!(read("c.js"), REASSIGN);
+
+    // An answer it does not understand is asked again; "all" accepts this file and every later one.
+    let terminal = in_terminal(dir.path(), &["maybe", "a"], &["fix", "--interactive"]);
+    assert!(terminal.output.contains("Please answer y, n, a or q."), "{terminal:?}");
+    assert_eq!(terminal.prompts, 2, "{terminal:?}");
+    assert_eq!(terminal.code, 0, "{terminal:?}");
+    assert_eq!(read("b.js"), REASSIGN_FIXED);
+    assert_eq!(read("c.js"), REASSIGN_FIXED);
+}
+
+#[test]
+fn interactive_fix_without_a_terminal_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.js", REASSIGN);
+    // setsid: no controlling terminal, whatever terminal the test itself runs in.
+    let output = Command::new("setsid")
+        .args([BIN, "fix", "--interactive"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let run = Run::from(output);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("--interactive needs a terminal"), "{run:?}");
+    assert_eq!(fs::read_to_string(dir.path().join("a.js")).unwrap(), REASSIGN);
+
+    let run = exportfix(dir.path(), &["check", "--interactive"], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    let run = exportfix(dir.path(), &["fix", "--interactive", "--format", "json"], None);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert_eq!(fs::read_to_string(dir.path().join("a.js")).unwrap(), REASSIGN);
+}
+
+#[test]
+fn progress_bar_only_on_a_terminal_for_large_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    for index in 0..300 {
+        write(dir.path(), &format!("f{index:03}.js"), CLEAN);
+    }
+    let terminal = in_terminal(dir.path(), &[], &["check"]);
+    assert_eq!(terminal.code, 0, "{terminal:?}");
+    assert!(terminal.output.contains("/300 files"), "a progress bar on the terminal: {terminal:?}");
+    assert!(terminal.output.contains("Scanned 300 files: 0 findings"), "{terminal:?}");
+
+    let json = in_terminal(dir.path(), &[], &["check", "--format", "json"]);
+    assert!(!json.output.contains("/300 files"), "never with JSON: {json:?}");
+    let piped = exportfix(dir.path(), &["check"], None);
+    assert_eq!(piped.stderr, "", "never in a pipe: {piped:?}");
+
+    // A small run shows none.
+    let small = tempfile::tempdir().unwrap();
+    write(small.path(), "a.js", CLEAN);
+    let terminal = in_terminal(small.path(), &[], &["check"]);
+    assert!(!terminal.output.contains("files ("), "{terminal:?}");
 }

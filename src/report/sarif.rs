@@ -17,7 +17,6 @@ use crate::report::github::level;
 use crate::report::{FileError, RunReport};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/exportfix/exportfix#rules";
 
 pub fn emit(report: &RunReport) -> io::Result<()> {
     let cwd = std::env::current_dir().ok();
@@ -41,7 +40,6 @@ pub fn to_sarif(report: &RunReport, cwd: Option<&std::path::Path>) -> Value {
                 "name": "exportfix",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
                 "rules": rules,
             }
         },
@@ -94,7 +92,6 @@ fn rule_descriptor(rule: RuleId) -> Value {
         "name": name,
         "shortDescription": { "text": short },
         "fullDescription": { "text": full },
-        "helpUri": format!("{INFORMATION_URI}"),
         "defaultConfiguration": { "level": level(rule) },
     })
 }
