@@ -184,8 +184,11 @@ fn run_hook(mode: HookMode) -> anyhow::Result<u8> {
         elapsed: started.elapsed(),
         skipped_before_reading: skipped,
     };
-    text::emit(&report, ColorArg::Auto).context("cannot write the report")?;
     let code = if report.errors().is_empty() { code } else { 2 };
+    // A clean commit passes silently.
+    if code != 0 || report.reportable_files().next().is_some() {
+        text::emit(&report, ColorArg::Auto).context("cannot write the report")?;
+    }
     if code != 0 {
         eprintln!("{message}");
         if !report.errors().is_empty() {
