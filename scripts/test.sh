@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, then every unit, integration, fixture and oracle test.
-# Needs the Rust toolchain, node (the oracle loads modules in the real Node) and git (diffs go through `git apply`).
+# Needs the Rust toolchain, node (the oracle loads modules in the real Node), git (diffs go through `git apply`, the
+# hook through `git commit`) and python3 (a pseudo-terminal driver; the SARIF schema validator, pip-installed from
+# PyPI into target/tmp/ on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in cargo node git; do
+for tool in cargo node git python3; do
   command -v "$tool" >/dev/null || { echo "scripts/test.sh: '$tool' is required and was not found" >&2; exit 2; }
 done
 
