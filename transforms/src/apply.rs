@@ -1,7 +1,7 @@
 //! Applying fixes: merge the applicable edits, splice them into the original text, and prove the result.
 
 use crate::diagnostic::{Edit, Finding};
-use crate::parse::SyntaxError;
+use crate::parse::{recoverable_error_count, SyntaxError};
 use crate::{analyze, Analysis, Settings, SourceType};
 
 /// How many rounds of analyse-and-edit may run before the fix is declared not to converge. Each round applies
@@ -61,6 +61,14 @@ pub fn fix(
                 return Err(FixError::Unverified { message: format!("the fixed text would not parse ({error})") })
             }
         };
+        // swc recovers from some errors Node rejects (`var a.b;`): the fix must not add any.
+        let errors_before = recoverable_error_count(text, source_type);
+        let errors_after = recoverable_error_count(&next, source_type);
+        if errors_after > errors_before {
+            return Err(FixError::Unverified {
+                message: "the fixed text would have syntax errors the original does not have".to_owned(),
+            });
+        }
         current = Some(next);
     }
     Err(FixError::Unverified { message: format!("fixes did not settle after {MAX_ROUNDS} rounds") })

@@ -1,6 +1,7 @@
 //! Parsing a file the way Node's CommonJS loader reads it, and resolving which identifiers are free.
 
 use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use swc_core::common::{BytePos, Mark, Spanned, SyntaxContext, GLOBALS};
 use swc_core::ecma::ast::{EsVersion, ModuleItem, Pass, Program, Script};
@@ -64,10 +65,16 @@ pub fn with_script<T>(
     let bom_len = if source.starts_with(BOM) { BOM.len() } else { 0 };
     let body = &source[bom_len..];
     GLOBALS.set(&Default::default(), || {
-        let mut program = match parse_program(body, source_type) {
-            Ok(Parsed::Script(script)) => Program::Script(script),
-            Ok(Parsed::EsModule) => return Ok(Parsed::EsModule),
-            Err(error) => return Err(locate(source, bom_len, error)),
+        // swc's parser panics on a few malformed inputs (`<a:b.c` in the JSX fallback): that is a syntax error too.
+        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_program(body, source_type)));
+        let mut program = match parsed {
+            Ok(Ok((Parsed::Script(script), _))) => Program::Script(script),
+            Ok(Ok((Parsed::EsModule, _))) => return Ok(Parsed::EsModule),
+            Ok(Err(failure)) => return Err(locate(source, bom_len, failure)),
+            Err(_) => {
+                let message = "the parser failed on this text".to_string();
+                return Err(SyntaxError { message, offset: bom_len, line: 1, column: 1 });
+            }
         };
         let unresolved_mark = Mark::new();
         let top_level_mark = Mark::new();
@@ -88,39 +95,93 @@ pub fn with_script<T>(
 
 /// Node wraps a CommonJS file in a function, so it is a sloppy-mode script where a top-level `return` is legal.
 /// Recoverable errors (strict-mode rules such as legacy octal or `with`) are not failures: Node accepts such
-/// scripts. A file that fails as a script on a top-level `import`/`export`/`import.meta` is an ES module, as
-/// Node's own module detection decides (it then never reports the file as a CommonJS syntax error), and so is a
-/// file that parses as a module with such declarations.
-fn parse_program(body: &str, source_type: SourceType) -> Result<Parsed<Script>, swc_core::ecma::parser::error::Error> {
+/// scripts; their count comes back so a fix can be refused for adding any. A file that fails as a script on a
+/// top-level `import`/`export`/`import.meta` is an ES module, as Node's own module detection decides (it then never
+/// reports the file as a CommonJS syntax error), and so is a file that parses as a module with such declarations.
+fn parse_program(body: &str, source_type: SourceType) -> Result<(Parsed<Script>, usize), ParseFailure> {
     let script_error = match parse_script(body, syntax(source_type, false)) {
-        Ok(script) => return Ok(Parsed::Script(script)),
+        Ok(parsed) => return Ok((Parsed::Script(parsed.0), parsed.1)),
         Err(error) => error,
     };
-    if matches!(script_error.kind(), ParserError::ImportExportInScript | ParserError::ImportMetaInScript) {
-        return Ok(Parsed::EsModule);
+    if let ParseFailure::Syntax(error) = &script_error {
+        if matches!(error.kind(), ParserError::ImportExportInScript | ParserError::ImportMetaInScript) {
+            return Ok((Parsed::EsModule, 0));
+        }
+    }
+    if let Some(blanked) = blank_line_start_html_comments(body) {
+        if let Ok((script, recoverable)) = parse_script(&blanked, syntax(source_type, false)) {
+            return Ok((Parsed::Script(script), recoverable));
+        }
     }
     if source_type == SourceType::JavaScript {
-        if let Ok(script) = parse_script(body, syntax(source_type, true)) {
-            return Ok(Parsed::Script(script));
+        if let Ok((script, recoverable)) = parse_script(body, syntax(source_type, true)) {
+            return Ok((Parsed::Script(script), recoverable));
         }
     }
     let jsx = source_type == SourceType::JavaScript;
     for syntax in [syntax(source_type, false), syntax(source_type, jsx)] {
-        if let Ok(module) = new_parser(body, syntax).parse_module() {
+        let module = catch_unwind(AssertUnwindSafe(|| new_parser(body, syntax).parse_module()));
+        if let Ok(Ok(module)) = module {
             if module.body.iter().any(|item| matches!(item, ModuleItem::ModuleDecl(_))) {
-                return Ok(Parsed::EsModule);
+                return Ok((Parsed::EsModule, 0));
             }
         }
     }
     Err(script_error)
 }
 
-fn parse_script(body: &str, syntax: Syntax) -> Result<Script, swc_core::ecma::parser::error::Error> {
-    let mut parser = new_parser(body, syntax);
-    let script = parser.parse_script()?;
-    // Recoverable errors are strict-mode or early errors that Node's sloppy CommonJS wrapper accepts.
-    drop(parser.take_errors());
-    Ok(script)
+/// Why a text did not parse.
+enum ParseFailure {
+    Syntax(swc_core::ecma::parser::error::Error),
+    /// The parser itself failed (a bug of swc's, such as a debug assertion on rare input): the file is reported
+    /// as unparsable rather than taking the whole run down.
+    Panicked,
+}
+
+/// Parses a script, returning it with the number of recoverable errors swc noted.
+fn parse_script(body: &str, syntax: Syntax) -> Result<(Script, usize), ParseFailure> {
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        let mut parser = new_parser(body, syntax);
+        let script = parser.parse_script()?;
+        Ok((script, parser.take_errors().len()))
+    }));
+    match parsed {
+        Ok(result) => result.map_err(ParseFailure::Syntax),
+        Err(_) => Err(ParseFailure::Panicked),
+    }
+}
+
+/// The text with every HTML-like comment that starts a line (`<!--` or `-->` after blanks) replaced by spaces,
+/// byte for byte, so offsets stay the same; `None` when there is none. swc mis-lexes some tokens after such
+/// comments (a regular expression on the next line), so a text that fails to parse is tried again this way. At a
+/// line start outside strings, templates and block comments these markers always open a comment in a script.
+fn blank_line_start_html_comments(body: &str) -> Option<String> {
+    let mut blanked = String::with_capacity(body.len());
+    let mut changed = false;
+    for line in body.split_inclusive('\n') {
+        let content = line.trim_start_matches([' ', '\t']);
+        if content.starts_with("<!--") || content.starts_with("-->") {
+            let indent = line.len() - content.len();
+            let end = content.find(['\r', '\n']).map_or(line.len(), |at| indent + at);
+            blanked.push_str(&line[..indent]);
+            blanked.extend(std::iter::repeat_n(' ', end - indent));
+            blanked.push_str(&line[end..]);
+            changed = true;
+        } else {
+            blanked.push_str(line);
+        }
+    }
+    changed.then_some(blanked)
+}
+
+/// How many recoverable errors swc notes in a script, for checking that a fix adds none (swc recovers from
+/// `var a.b;`, which Node rejects). `None` when the text does not parse as a script at all.
+pub fn recoverable_error_count(source: &str, source_type: SourceType) -> Option<usize> {
+    let body = source.strip_prefix(BOM).unwrap_or(source);
+    match parse_program(body, source_type) {
+        Ok((Parsed::Script(_), count)) => Some(count),
+        _ => None,
+    }
 }
 
 fn new_parser(body: &str, syntax: Syntax) -> Parser<Lexer<'_>> {
@@ -141,9 +202,16 @@ fn syntax(source_type: SourceType, jsx_fallback: bool) -> Syntax {
     }
 }
 
-fn locate(source: &str, bom_len: usize, error: swc_core::ecma::parser::error::Error) -> SyntaxError {
-    let offset = (error.span().lo.0 as usize).saturating_sub(1) + bom_len;
+fn locate(source: &str, bom_len: usize, failure: ParseFailure) -> SyntaxError {
+    let (offset, message) = match failure {
+        ParseFailure::Syntax(error) => {
+            ((error.span().lo.0 as usize).saturating_sub(1) + bom_len, error.kind().msg().into_owned())
+        }
+        ParseFailure::Panicked => {
+            (bom_len, "the parser failed on this file (an swc bug); it is left unchanged".to_owned())
+        }
+    };
     let offset = offset.min(source.len());
     let (line, column) = LineIndex::new(source).line_column(offset);
-    SyntaxError { message: error.kind().msg().into_owned(), offset, line, column }
+    SyntaxError { message, offset, line, column }
 }

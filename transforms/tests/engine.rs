@@ -152,3 +152,28 @@ fn this_in_a_plain_function_wrapper_is_not_the_module() {
     let plain = "(function () {\n  module.exports = this;\n})();\nexports.a = 1;\n";
     assert!(!rules(plain, SourceType::JavaScript).contains(&"mixed-exports"));
 }
+
+#[test]
+fn delete_exports_is_never_rewritten_to_delete_module_exports() {
+    let outcome = fix(
+        "delete exports;\nexports.a = 1;\nmodule.exports.b = 2;\n",
+        SourceType::JavaScript,
+        &Settings::default(),
+        true,
+    )
+    .expect("fixes");
+    assert_eq!(outcome.fixed, None);
+}
+
+#[test]
+fn the_module_bodys_arguments_can_rebind_exports() {
+    assert!(rules("arguments[0] = {};\nexports.a = 1;\nmodule.exports.b = 2;\n", SourceType::JavaScript).is_empty());
+    // Inside a wrapper function `arguments` is the wrapper's own.
+    assert_eq!(
+        rules(
+            "(function () { arguments.length; })();\nexports.a = 1;\nmodule.exports.b = 2;\n",
+            SourceType::JavaScript
+        ),
+        vec!["mixed-exports"]
+    );
+}

@@ -8,7 +8,7 @@
 mod value;
 mod walker;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::parse::ResolvedScript;
@@ -34,8 +34,11 @@ pub enum Target {
 pub enum Usage {
     /// The binding itself is assigned.
     Assign(AssignForm),
-    /// A property of the object is written: `exports.a = …`, `Object.defineProperty(exports, …)`, `delete`.
+    /// A property of the object is written: `exports.a = …`, `Object.defineProperty(exports, …)`.
     PropertyWrite { property: Option<String> },
+    /// A property of the object is deleted: `delete exports.a`. Unlike a write, "rescuing" it would remove an
+    /// export, so it must keep acting on the same object.
+    PropertyDelete { property: Option<String> },
     /// A property of the object is read, or the object is compared.
     Read,
     /// `typeof exports`: an environment probe, not a use.
@@ -95,6 +98,9 @@ pub struct ValueShape {
     pub from_exports: bool,
     /// `exports = module.exports = {}`: a fresh empty object, no export value of its own to compete with another.
     pub empty_object: bool,
+    /// `exports = function () {}`: the anonymous function is named "exports"; assigned to `module.exports` it
+    /// would stay nameless, so the rewrite changes the exported function's `name`.
+    pub names_function: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,13 +148,17 @@ pub struct Trace {
     /// The states at each top-level `return`, in walk order.
     pub module_returns: Vec<State>,
     pub agreement: Agreement,
+    /// Every distinct state at a point where deferred code could run (statement boundaries, calls, the end);
+    /// `None` when there were too many to keep.
+    pub observed: Option<Vec<State>>,
     /// The model cannot order the events: a reassignment inside a function, a `module` that escapes, or a
     /// top-level `module` declaration. Nothing is claimed lost and no fix is safe.
     pub opaque: bool,
-    /// Objects that cannot take properties (primitives, frozen objects): writing to them throws in strict mode.
-    pub fragile: HashSet<Value>,
     /// Where each object was assigned to a binding (byte offset of the assignment), for messages.
     pub assigned_at: HashMap<Value, usize>,
+    /// `exports` reaches code the model cannot see under another name (stored, passed, `this.a = …` at the top):
+    /// writes through such aliases are invisible, so no repair is safe.
+    pub escapes: bool,
     /// `typeof exports` or `typeof module` appears: the code runs where they may not exist (UMD), so a rewrite
     /// from one to the other is not known to be harmless.
     pub probes_environment: bool,
@@ -183,30 +193,36 @@ impl Trace {
         }
     }
 
-    /// The object a write reaches at the end of the load, in the original program.
+    /// Whether a write lands on the object exported at the end of the load, in the original program. A deferred
+    /// write may run in any state the load passes through, so it lands (or not) only if it does in all of them.
     pub fn reaches_original(&self, reference: &Reference) -> Option<bool> {
-        let target = if reference.deferred { self.end_value_of(reference.target) } else { reference.original };
-        reach(target, self.end_after(reference).module_exports)
+        if reference.deferred {
+            let exported = self.end.module_exports;
+            return self.reach_in_every_state(|state| match reference.target {
+                Target::Exports => reach(state.exports, exported),
+                Target::ModuleExports => reach(state.module_exports, exported),
+            });
+        }
+        reach(reference.original, self.end_after(reference).module_exports)
     }
 
     /// Same, in the rewritten program.
     pub fn reaches_rewritten(&self, reference: &Reference, rewritten_to_module_exports: bool) -> Option<bool> {
-        let target = if reference.deferred {
-            match (reference.target, rewritten_to_module_exports) {
-                (Target::Exports, false) => self.end.rewritten_exports,
-                _ => self.end.rewritten_module_exports,
-            }
-        } else {
-            reference.rewritten
-        };
-        reach(target, self.end_after(reference).rewritten_module_exports)
+        if reference.deferred {
+            let exported = self.end.rewritten_module_exports;
+            return self.reach_in_every_state(|state| match (reference.target, rewritten_to_module_exports) {
+                (Target::Exports, false) => reach(state.rewritten_exports, exported),
+                _ => reach(state.rewritten_module_exports, exported),
+            });
+        }
+        reach(reference.rewritten, self.end_after(reference).rewritten_module_exports)
     }
 
-    fn end_value_of(&self, target: Target) -> Value {
-        match target {
-            Target::Exports => self.end.exports,
-            Target::ModuleExports => self.end.module_exports,
-        }
+    fn reach_in_every_state(&self, reach_in: impl Fn(&State) -> Option<bool>) -> Option<bool> {
+        let observed = self.observed.as_ref()?;
+        let mut verdicts = observed.iter().chain(std::iter::once(&self.end)).map(reach_in);
+        let first = verdicts.next()??;
+        verdicts.all(|verdict| verdict == Some(first)).then_some(first)
     }
 }
 

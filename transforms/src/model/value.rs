@@ -5,19 +5,32 @@
 /// Two equal values are the same object for sure. `Exact` values are distinct objects from each other (each is
 /// created at one place in the code); a `Merged` value stands for "one of several objects", made where two control
 /// flow paths meet with different objects, so it is never known to differ from anything.
+///
+/// A value is `fragile` when it may be a primitive or a frozen object: writing a property to it is silently
+/// dropped, or throws in strict mode. A merged value is fragile when any of its objects is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Value {
-    Exact(u32),
-    Merged(u64),
+    Exact { id: u32, fragile: bool },
+    Merged { hash: u64, fragile: bool },
 }
 
 /// The object `module.exports` and `exports` both start as.
-pub const INITIAL: Value = Value::Exact(0);
+pub const INITIAL: Value = Value::Exact { id: 0, fragile: false };
 
 impl Value {
     /// A new object created by the expression starting at `site` (a byte offset + 1, so never 0).
     pub fn created_at(site: u32) -> Value {
-        Value::Exact(site)
+        Value::Exact { id: site, fragile: false }
+    }
+
+    /// A value created at `site` that cannot take properties: a primitive, or a frozen object.
+    pub fn fragile_at(site: u32) -> Value {
+        Value::Exact { id: site, fragile: true }
+    }
+
+    /// One of two unknown objects told apart by `which`, never known to be (or not to be) anything else.
+    pub fn unknown_at(site: u32, which: u32) -> Value {
+        Value::Exact { id: 0, fragile: false }.join(Value::Exact { id: u32::MAX - which, fragile: true }, site)
     }
 
     pub fn same_as(self, other: Value) -> bool {
@@ -25,7 +38,13 @@ impl Value {
     }
 
     pub fn differs_from(self, other: Value) -> bool {
-        matches!((self, other), (Value::Exact(a), Value::Exact(b)) if a != b)
+        matches!((self, other), (Value::Exact { id: a, .. }, Value::Exact { id: b, .. }) if a != b)
+    }
+
+    pub fn is_fragile(self) -> bool {
+        match self {
+            Value::Exact { fragile, .. } | Value::Merged { fragile, .. } => fragile,
+        }
     }
 
     /// The value after two paths meet. Deterministic, so the original and the rewritten program, meeting the same
@@ -39,13 +58,13 @@ impl Value {
         let mixed = low.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17)
             ^ high.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
             ^ u64::from(site).wrapping_mul(0x1656_67B1_9E37_79F9);
-        Value::Merged(mixed | 1)
+        Value::Merged { hash: mixed | 1, fragile: self.is_fragile() || other.is_fragile() }
     }
 
     fn key(self) -> u64 {
         match self {
-            Value::Exact(id) => u64::from(id) << 1,
-            Value::Merged(hash) => hash,
+            Value::Exact { id, fragile } => (u64::from(id) << 2) | (u64::from(fragile) << 1),
+            Value::Merged { hash, .. } => hash,
         }
     }
 }

@@ -7,7 +7,7 @@
 //! IIFE, the usual CommonJS and CoffeeScript wrapper) runs in place. Any other function body runs at a time the
 //! model cannot know: its references are marked deferred, and a reassignment inside one makes the model opaque.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use swc_core::common::{Span, Spanned, SyntaxContext};
@@ -30,6 +30,9 @@ pub fn walk(script: &ResolvedScript<'_>, rewrite: &dyn Fn(RefId) -> bool) -> (Tr
     let exact = Walker::run(script, rewrite, false);
     (exact.trace, exact.unanalysable)
 }
+
+/// How many distinct states the walk keeps for deferred code before it gives up on them (and on deferred writes).
+const MAX_OBSERVED_STATES: usize = 256;
 
 struct Outcome {
     trace: Trace,
@@ -57,15 +60,21 @@ struct Walker<'a> {
     recording: bool,
     references: Vec<Reference>,
     agreement: Agreement,
+    /// Every distinct state deferred code could run in; `None` once there are too many to keep.
+    observed: Option<Vec<State>>,
     opaque: bool,
     dynamic_scope: bool,
-    fragile: HashSet<Value>,
     assigned_at: HashMap<Value, usize>,
     probes_environment: bool,
     /// Whether `this` in the code being walked is the module's `this` (the initial exports object).
     this_is_module: bool,
     /// How many `with` statements enclose the code being walked.
     with_depth: usize,
+    /// The shape of the value the next `assign_exports` stores, set just before it by the callers that know it.
+    next_assignment_shape: ValueShape,
+    /// How many enclosing scopes declare a `module` of their own: there `module.exports` is not the module's, so
+    /// no `exports` may be rewritten to it.
+    module_shadow_depth: usize,
     /// A top-level `var exports` is the wrapper's parameter; a top-level `let`/`const`/`class` is not.
     top_level_exports_is_wrapper: bool,
     /// States at `return` statements, one frame per function run in place (the module body is one too).
@@ -93,13 +102,15 @@ impl<'a> Walker<'a> {
                 exports_with_rewritten_exports: true,
                 module_exports_with_rewritten: true,
             },
+            observed: Some(Vec::new()),
             opaque: false,
             dynamic_scope: false,
-            fragile: HashSet::new(),
             assigned_at: HashMap::new(),
             probes_environment: false,
             this_is_module: true,
             with_depth: 0,
+            next_assignment_shape: ValueShape::default(),
+            module_shadow_depth: usize::from(scope_declares(body, &[], "module")),
             top_level_exports_is_wrapper: !declares_lexically(body, "exports", script.top_level),
             exits: vec![Vec::new()],
             try_states: Vec::new(),
@@ -122,10 +133,11 @@ impl<'a> Walker<'a> {
                 normal_end,
                 module_returns,
                 agreement: walker.agreement,
+                observed: walker.observed,
                 opaque: walker.opaque,
-                fragile: walker.fragile,
                 assigned_at: walker.assigned_at,
                 probes_environment: walker.probes_environment,
+                escapes: walker.escapes,
             },
             unanalysable: walker.dynamic_scope.then_some(Unanalysable::DynamicScope),
             escapes: walker.escapes,
@@ -236,6 +248,15 @@ impl<'a> Walker<'a> {
         self.agreement.exports_with_rewritten_module_exports &= state.exports.same_as(state.rewritten_module_exports);
         self.agreement.exports_with_rewritten_exports &= state.exports.same_as(state.rewritten_exports);
         self.agreement.module_exports_with_rewritten &= state.module_exports.same_as(state.rewritten_module_exports);
+        if let Some(observed) = &mut self.observed {
+            if !observed.contains(&state) {
+                if observed.len() < MAX_OBSERVED_STATES {
+                    observed.push(state);
+                } else {
+                    self.observed = None;
+                }
+            }
+        }
     }
 
     fn join_into(&mut self, other: State, span: Span) {
@@ -258,16 +279,15 @@ impl<'a> Walker<'a> {
         (value, value)
     }
 
-    fn created_fragile(&mut self, span: Span) -> (Value, Value) {
-        let value = Value::created_at(self.site(span).max(1));
-        self.fragile.insert(value);
+    fn created_fragile(&self, span: Span) -> (Value, Value) {
+        let value = Value::fragile_at(self.site(span).max(1));
         (value, value)
     }
 
     /// Some object or other, different in the two programs: never known to be, or not to be, anything else.
     fn merged_unknown(&self, span: Span) -> (Value, Value) {
         let site = self.site(span);
-        (Value::Exact(0).join(Value::Exact(u32::MAX), site), Value::Exact(0).join(Value::Exact(u32::MAX - 1), site))
+        (Value::unknown_at(site, 0), Value::unknown_at(site, 1))
     }
 
     // ----- references ------------------------------------------------------------------------------------------
@@ -290,6 +310,7 @@ impl<'a> Walker<'a> {
 
     /// Records a use of `exports` that does not assign it, and returns what it evaluates to in both programs.
     fn use_exports(&mut self, ident: &Ident, usage: Usage, rewrite: Rewrite) -> (Value, Value) {
+        let rewrite = self.unless_module_shadowed(rewrite);
         let range = self.ident_range(ident);
         let id = range.start;
         let rewritten = if self.rewritten(id) && usage != Usage::Typeof {
@@ -370,7 +391,8 @@ impl<'a> Walker<'a> {
             self.note_state();
         }
         let links = linked_by_parent || (!deferred && self.state.exports.same_as(self.state.module_exports));
-        let rewrite = if links { rewrite_when_linked } else { rewrite_otherwise };
+        let rewrite = self.unless_module_shadowed(if links { rewrite_when_linked } else { rewrite_otherwise });
+        let shape = std::mem::take(&mut self.next_assignment_shape);
         let rewritten =
             if to_module_exports { self.state.rewritten_module_exports } else { self.state.rewritten_exports };
         self.push_reference(Reference {
@@ -382,7 +404,7 @@ impl<'a> Walker<'a> {
             original: value.0,
             rewritten,
             module_returns_before: 0,
-            assignment: Some(Assignment { range: whole, assigned: value.0, links, shape: ValueShape::default() }),
+            assignment: Some(Assignment { range: whole, assigned: value.0, links, shape }),
             rewrite,
         });
     }
@@ -419,6 +441,15 @@ impl<'a> Walker<'a> {
             assignment: Some(Assignment { range: whole, assigned: value.0, links, shape }),
             rewrite: Rewrite::Impossible,
         });
+    }
+
+    /// Where `module` is not the module's, no text edit can turn `exports` into `module.exports`.
+    fn unless_module_shadowed(&self, rewrite: Rewrite) -> Rewrite {
+        if self.module_shadow_depth > 0 {
+            Rewrite::Impossible
+        } else {
+            rewrite
+        }
     }
 
     // ----- statements ------------------------------------------------------------------------------------------
@@ -597,10 +628,13 @@ impl<'a> Walker<'a> {
         let after_try = self.state;
         if let Some(handler) = &try_statement.handler {
             self.state = seen_in_try;
-            if let Some(parameter) = &handler.param {
-                parameter.visit_with(self);
-            }
-            self.walk_statements(&handler.body.stmts);
+            let parameters: Vec<&Pat> = handler.param.iter().collect();
+            self.in_scope(scope_declares(&handler.body.stmts, &parameters, "module"), |walker| {
+                if let Some(parameter) = &handler.param {
+                    parameter.visit_with(walker);
+                }
+                walker.walk_statements(&handler.body.stmts);
+            });
             self.join_into(after_try, try_statement.span);
         }
         if let Some(finalizer) = &try_statement.finalizer {
@@ -631,26 +665,33 @@ impl<'a> Walker<'a> {
                 continue;
             }
             let editable = single && statement.is_some() && binding.type_ann.is_none();
-            let declaration_range = self.range(declaration.span);
+            let declaration_range = self.anchored_range(declaration.span, "var");
             let ident_range = self.ident_range(&binding.id);
             match (&declarator.init, value) {
                 (Some(init), Some(value)) => {
                     let init_start = self.offset(init.span().lo);
                     let (linked, otherwise) = if editable {
                         let linked = if self.module_exports_member(init).is_some() {
-                            self.delete_statement(statement)
+                            self.delete_statement(statement, "var").unwrap_or(Rewrite::Impossible)
                         } else {
                             self.delete_prefix(declaration_range.start..init_start, "var exports =")
+                                .unwrap_or(Rewrite::Impossible)
                         };
                         (linked, Rewrite::Replace(declaration_range.start..ident_range.end, "module.exports"))
                     } else {
                         (Rewrite::Impossible, Rewrite::Impossible)
                     };
                     let whole = declaration_range.start..self.offset(declarator.span.hi);
+                    self.next_assignment_shape =
+                        ValueShape { names_function: names_function(init), ..ValueShape::default() };
                     self.assign_exports(&binding.id, AssignForm::VarInit, value, whole, false, linked, otherwise);
                 }
                 _ => {
-                    let rewrite = if editable { self.delete_statement(statement) } else { Rewrite::Impossible };
+                    let rewrite = if editable {
+                        self.delete_statement(statement, "var").unwrap_or(Rewrite::Impossible)
+                    } else {
+                        Rewrite::Impossible
+                    };
                     let range = self.ident_range(&binding.id);
                     let original = self.state.exports;
                     self.push_reference(Reference {
@@ -675,14 +716,23 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// The range of a statement or declaration in the original text, from its first word. After an HTML-like
+    /// comment swc starts the span at the comment, which must not be edited with it.
+    fn anchored_range(&self, span: Span, leading: &str) -> Range<usize> {
+        let range = self.range(span);
+        let start = match self.source.get(range.clone()) {
+            Some(text) if !text.starts_with(leading) => text.find(leading).map_or(range.start, |at| range.start + at),
+            _ => range.start,
+        };
+        start..range.end
+    }
+
     /// Deleting a whole statement must not glue its neighbours into one (`a = b` + `(f)()` becomes a call), so it
     /// is allowed only where the next token cannot continue the previous statement, or the previous one ends in
-    /// `;`. Otherwise the statement stays, rewritten to the harmless `module.exports = module.exports;`.
-    fn delete_statement(&self, statement: Option<ListStatement>) -> Rewrite {
-        let Some(statement) = statement else {
-            return Rewrite::Prefix;
-        };
-        let range = self.range(statement.span);
+    /// `;`. `None` when it is not allowed: the caller keeps the statement in another form.
+    fn delete_statement(&self, statement: Option<ListStatement>, leading: &str) -> Option<Rewrite> {
+        let statement = statement?;
+        let range = self.anchored_range(statement.span, leading);
         let source = self.source;
         let before = &source[..range.start];
         let after = &source[range.end..];
@@ -691,29 +741,21 @@ impl<'a> Walker<'a> {
         let continues =
             matches!(next, Some('(' | '[' | '`' | '+' | '-' | '/' | '<' | '*' | '%' | ',' | '.' | '?' | '=' | '!'));
         if continues && !matches!(previous, None | Some(';')) {
-            return Rewrite::Prefix;
+            return None;
         }
         let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
         let line_end = after.find('\n').map_or(source.len(), |newline| range.end + newline + 1);
         let alone_on_line = source[line_start..range.start].trim().is_empty()
             && source[range.end..line_end].trim().is_empty()
             && !source[line_start..range.start].contains('\u{feff}');
-        if alone_on_line {
-            Rewrite::Delete(line_start..line_end)
-        } else {
-            Rewrite::Delete(range)
-        }
+        Some(Rewrite::Delete(if alone_on_line { line_start..line_end } else { range }))
     }
 
     /// Deletes `exports = ` in front of a value that already is `module.exports`; only when the text is just that.
-    fn delete_prefix(&self, range: Range<usize>, expected: &str) -> Rewrite {
-        let text = self.source.get(range.clone()).unwrap_or("");
+    fn delete_prefix(&self, range: Range<usize>, expected: &str) -> Option<Rewrite> {
+        let text = self.source.get(range.clone())?;
         let normalized: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if normalized == expected {
-            Rewrite::Delete(range)
-        } else {
-            Rewrite::Prefix
-        }
+        (normalized == expected).then_some(Rewrite::Delete(range))
     }
 
     fn bind_for_head(&mut self, head: &ForHead) {
@@ -834,16 +876,29 @@ impl<'a> Walker<'a> {
         for decorator in &function.decorators {
             decorator.visit_with(self);
         }
-        self.deferred_body(|walker| {
-            function.params.visit_with(walker);
-            if let Some(body) = &function.body {
-                walker.walk_statements(&body.stmts);
-            }
-        });
+        self.deferred_body(|walker| walker.walk_function_body(function));
     }
 
     fn walk_arrow(&mut self, arrow: &ArrowExpr) {
-        self.deferred_body(|walker| {
+        self.deferred_body(|walker| walker.walk_arrow_body(arrow));
+    }
+
+    fn walk_function_body(&mut self, function: &Function) {
+        let params: Vec<&Pat> = function.params.iter().map(|param| &param.pat).collect();
+        let statements = function.body.as_ref().map_or(&[][..], |body| &body.stmts[..]);
+        self.in_scope(scope_declares(statements, &params, "module"), |walker| {
+            function.params.visit_with(walker);
+            walker.walk_statements(statements);
+        });
+    }
+
+    fn walk_arrow_body(&mut self, arrow: &ArrowExpr) {
+        let params: Vec<&Pat> = arrow.params.iter().collect();
+        let statements = match &*arrow.body {
+            ArrowFunctionBody::FunctionBody(body) => &body.stmts[..],
+            ArrowFunctionBody::Expr(_) => &[][..],
+        };
+        self.in_scope(scope_declares(statements, &params, "module"), |walker| {
             arrow.params.visit_with(walker);
             match &*arrow.body {
                 ArrowFunctionBody::FunctionBody(body) => walker.walk_statements(&body.stmts),
@@ -852,6 +907,13 @@ impl<'a> Walker<'a> {
                 }
             }
         });
+    }
+
+    /// Walks a scope, noting whether it declares a `module` of its own.
+    fn in_scope(&mut self, shadows_module: bool, walk: impl FnOnce(&mut Self)) {
+        self.module_shadow_depth += usize::from(shadows_module);
+        walk(self);
+        self.module_shadow_depth -= usize::from(shadows_module);
     }
 
     fn walk_class(&mut self, class: &Class) {
@@ -877,22 +939,11 @@ impl<'a> Walker<'a> {
         };
         let body: &dyn Fn(&mut Self) = match function {
             Expr::Fn(function) if !function.function.is_async && !function.function.is_generator => {
-                &|walker: &mut Self| {
-                    function.function.params.visit_with(walker);
-                    if let Some(body) = &function.function.body {
-                        walker.walk_statements(&body.stmts);
-                    }
-                }
+                &|walker: &mut Self| walker.walk_function_body(&function.function)
             }
-            Expr::Arrow(arrow) if !arrow.is_async && !arrow.is_generator => &|walker: &mut Self| {
-                arrow.params.visit_with(walker);
-                match &*arrow.body {
-                    ArrowFunctionBody::FunctionBody(body) => walker.walk_statements(&body.stmts),
-                    ArrowFunctionBody::Expr(expression) => {
-                        walker.eval(expression);
-                    }
-                }
-            },
+            Expr::Arrow(arrow) if !arrow.is_async && !arrow.is_generator => {
+                &|walker: &mut Self| walker.walk_arrow_body(arrow)
+            }
             _ => return false,
         };
         let passes_this_as_this = matches!(unparen(callee), Expr::Member(_))
@@ -969,8 +1020,9 @@ impl<'a> Walker<'a> {
                     self.escapes = true;
                     return self.merged_unknown(span);
                 }
-                if self.is_free(ident, "arguments") && !self.deferred() {
-                    self.escapes = true;
+                if self.is_free(ident, "arguments") && !self.deferred() && self.exits.len() == 1 {
+                    // The module body's own `arguments`: in sloppy mode `arguments[0] = x` rebinds `exports`.
+                    self.dynamic_scope = true;
                 }
                 if self.is_free(ident, "undefined") {
                     return self.created_fragile(span);
@@ -1070,7 +1122,12 @@ impl<'a> Walker<'a> {
                         }
                     }
                     UnaryOp::Delete => match unparen(&unary.arg) {
-                        Expr::Member(member) => self.write_member(member),
+                        Expr::Member(member) => self.write_or_delete_member(member, true),
+                        // `delete exports` does nothing to a parameter; `delete module.exports` would remove
+                        // the export, so this reference must never be rewritten.
+                        Expr::Ident(ident) if self.is_exports(ident) => {
+                            self.use_exports(ident, Usage::Read, Rewrite::Impossible);
+                        }
                         other => {
                             self.eval(other);
                         }
@@ -1233,11 +1290,20 @@ impl<'a> Walker<'a> {
         if let MemberProp::Computed(computed) = &member.prop {
             self.eval(&computed.expr);
         }
-        self.opaque_value(span)
+        // A property's value is anything, `undefined` included: it cannot be trusted to take properties.
+        if self.assume_escape {
+            self.merged_unknown(span)
+        } else {
+            self.created_fragile(span)
+        }
     }
 
     /// A member expression that is written or deleted: `exports.a = …`, `module.exports.a = …`.
     fn write_member(&mut self, member: &MemberExpr) {
+        self.write_or_delete_member(member, false);
+    }
+
+    fn write_or_delete_member(&mut self, member: &MemberExpr, deletes: bool) {
         if self.is_module_exports(member) {
             let value = self.merged_unknown(member.span);
             let whole = self.module_exports_range(member);
@@ -1245,11 +1311,17 @@ impl<'a> Walker<'a> {
             return;
         }
         let property = member_name(&member.prop);
+        let usage = if deletes { Usage::PropertyDelete { property } } else { Usage::PropertyWrite { property } };
         if let Some(ident) = self.exports_ident(&member.obj) {
-            self.use_exports(ident, Usage::PropertyWrite { property }, Rewrite::Prefix);
+            self.use_exports(ident, usage, Rewrite::Prefix);
         } else if let Some(inner) = self.module_exports_member(&member.obj) {
-            self.use_module_exports(inner, Usage::PropertyWrite { property });
-        } else if !matches!(unparen(&member.obj), Expr::This(_)) {
+            self.use_module_exports(inner, usage);
+        } else if matches!(unparen(&member.obj), Expr::This(_)) {
+            // `this.a = …` at the top of a module writes to the exports object under another name.
+            if !self.deferred() && self.this_is_module {
+                self.escapes = true;
+            }
+        } else {
             self.eval(&member.obj);
         }
         if let MemberProp::Computed(computed) = &member.prop {
@@ -1286,11 +1358,16 @@ impl<'a> Walker<'a> {
                 let whole = start..self.offset(span.hi);
                 let is_whole_statement =
                     self.list_statement.is_some_and(|statement| statement.expression == Some(span));
+                // Where the statement cannot go, `exports = module.exports;` becomes the harmless
+                // `module.exports = module.exports;`.
                 let linked = if is_whole_statement && self.module_exports_member(&assign.right).is_some() {
-                    self.delete_statement(self.list_statement)
+                    self.delete_statement(self.list_statement, "exports")
                 } else {
                     self.delete_prefix(start..right_start, "exports =")
-                };
+                }
+                .unwrap_or(Rewrite::Prefix);
+                self.next_assignment_shape =
+                    ValueShape { names_function: names_function(&assign.right), ..ValueShape::default() };
                 self.assign_exports(&binding.id, AssignForm::Plain, value, whole, false, linked, Rewrite::Prefix);
                 value
             }
@@ -1319,7 +1396,7 @@ impl<'a> Walker<'a> {
                     // `module.exports = exports;` adopts the object: once every `exports` is `module.exports` it
                     // says nothing, so the rewrite deletes it.
                     Some(ident) if is_whole_statement => {
-                        let rewrite = self.delete_statement(self.list_statement);
+                        let rewrite = self.delete_statement(self.list_statement, "module").unwrap_or(Rewrite::Prefix);
                         self.use_exports(ident, Usage::Read, rewrite)
                     }
                     _ => self.eval_assigned_linking(&assign.right, LinkSide::ModuleExports),
@@ -1331,6 +1408,7 @@ impl<'a> Walker<'a> {
                         Expr::Member(source) if self.exports_ident(&source.obj).is_some()
                     ),
                     empty_object: matches!(innermost_value(&assign.right), Expr::Object(object) if object.props.is_empty()),
+                    names_function: false,
                 };
                 self.assign_module_exports(member, AssignForm::Plain, value, whole, linked_by_parent, shape);
                 value
@@ -1380,8 +1458,10 @@ impl<'a> Walker<'a> {
                         let value = self.eval_assigned(&inner.right);
                         let start = self.ident_range(&binding.id).start;
                         let right_start = self.offset(inner.right.span().lo);
-                        let linked = self.delete_prefix(start..right_start, "exports =");
+                        let linked = self.delete_prefix(start..right_start, "exports =").unwrap_or(Rewrite::Prefix);
                         let whole = start..self.offset(inner.span.hi);
+                        self.next_assignment_shape =
+                            ValueShape { names_function: names_function(&inner.right), ..ValueShape::default() };
                         self.assign_exports(
                             &binding.id,
                             AssignForm::Plain,
@@ -1621,6 +1701,56 @@ fn binds(pattern: &Pat, name: &str, top_level: SyntaxContext) -> bool {
         }),
         Pat::Rest(rest) => binds(&rest.arg, name, top_level),
         Pat::Assign(assign) => binds(&assign.left, name, top_level),
+        _ => false,
+    }
+}
+
+/// Whether a scope (its parameters and statements, not nested functions) declares `name`: `var` anywhere in it
+/// (hoisted), `let`/`const`/`class`/`function` in any of its blocks (over-approximated to the whole scope), a
+/// parameter or a catch parameter.
+fn scope_declares(statements: &[Stmt], params: &[&Pat], name: &str) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Visit for Finder<'_> {
+        fn visit_binding_ident(&mut self, binding: &BindingIdent) {
+            self.found |= &*binding.id.sym == self.name;
+        }
+        fn visit_fn_decl(&mut self, function: &FnDecl) {
+            self.found |= &*function.ident.sym == self.name;
+        }
+        fn visit_class_decl(&mut self, class: &ClassDecl) {
+            self.found |= &*class.ident.sym == self.name;
+        }
+        fn visit_object_pat_prop(&mut self, property: &ObjectPatProp) {
+            match property {
+                ObjectPatProp::Assign(assign) => self.found |= &*assign.key.id.sym == self.name,
+                ObjectPatProp::KeyValue(key_value) => key_value.value.visit_with(self),
+                ObjectPatProp::Rest(rest) => rest.arg.visit_with(self),
+            }
+        }
+        // Nested functions and classes are scopes of their own; expressions hold no declarations of this scope.
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+        fn visit_expr(&mut self, _: &Expr) {}
+    }
+    let mut finder = Finder { name, found: false };
+    for param in params {
+        param.visit_with(&mut finder);
+    }
+    statements.visit_with(&mut finder);
+    finder.found
+}
+
+/// Whether assigning this expression to the identifier `exports` names it "exports": an anonymous function, arrow
+/// or class takes the name of the identifier it is assigned to, not of a member like `module.exports`.
+fn names_function(expression: &Expr) -> bool {
+    match unparen(expression) {
+        Expr::Fn(function) => function.ident.is_none(),
+        Expr::Class(class) => class.ident.is_none(),
+        Expr::Arrow(_) => true,
         _ => false,
     }
 }

@@ -46,7 +46,7 @@ impl RewritePlan {
         };
         let edits = edits_for(&trace, &rewritten);
         let preserving = !trace.opaque && preserves(&trace, &rewritten);
-        let repairs_cleanly = !trace.opaque && repairs(&trace, &rewritten, unrescuable.is_empty());
+        let repairs_cleanly = !trace.opaque && !trace.escapes && repairs(&trace, &rewritten, unrescuable.is_empty());
         RewritePlan { unrescuable, edits, preserving, repairs_cleanly }
     }
 
@@ -106,7 +106,11 @@ fn sees_same(trace: &Trace, reference: &Reference, rewritten: &HashSet<RefId>) -
 
 fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
     trace.end.module_exports.same_as(trace.end.rewritten_module_exports)
-        && trace.references.iter().all(|reference| sees_same(trace, reference, rewritten))
+        && trace.references.iter().all(|reference| {
+            let renames_function = rewritten.contains(&reference.id)
+                && reference.assignment.as_ref().is_some_and(|assignment| assignment.shape.names_function);
+            sees_same(trace, reference, rewritten) && !renames_function
+        })
 }
 
 fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_rewritten: bool) -> bool {
@@ -147,5 +151,5 @@ fn writes_to_fragile(trace: &Trace, reference: &Reference, to_module_exports: bo
     } else {
         reference.rewritten
     };
-    trace.fragile.contains(&target)
+    target.is_fragile()
 }
