@@ -177,3 +177,39 @@ fn the_module_bodys_arguments_can_rebind_exports() {
         vec!["mixed-exports"]
     );
 }
+
+/// Inputs the property-based generator (tests/generated.rs) found to break a promise, kept here as plain cases.
+#[test]
+fn fuzzer_regressions() {
+    let settings = Settings::default();
+    let prefer = Settings { style: exportfix_transforms::Style::ModuleExports };
+    let fixed_with = |source: &str, settings: &Settings, include_unsafe: bool| {
+        fix(source, SourceType::JavaScript, settings, include_unsafe).expect("fixes").fixed
+    };
+    // `module` is the wrapper's parameter here: `module.exports` would be the argument's.
+    assert_eq!(fixed_with("(function (module) {\nexports.a = 1;\n})({ exports: {} });\n", &prefer, true), None);
+    // `var module.exports;` is not JavaScript.
+    assert_eq!(fixed_with("x\nvar exports;\n// c\n", &prefer, true), None);
+    // The HTML-like comment before the deleted statement stays.
+    assert_eq!(
+        fixed_with(
+            "\n<!-- c\nvar exports = module.exports;\nexports.a = 1;\nmodule.exports.b = 2;\n",
+            &settings,
+            false
+        )
+        .as_deref(),
+        Some("\n<!-- c\nmodule.exports.a = 1;\nmodule.exports.b = 2;\n")
+    );
+    // Writes through an alias (or `this`) are invisible: repairing would lose them.
+    for source in ["var e = exports; e.a = 1;\nexports = 1;\n", "this.a = 1;\nexports = 1;\n"] {
+        assert_eq!(fixed_with(source, &settings, false), None, "{source}");
+    }
+    // Deleting from the abandoned object does nothing; "rescued", it would remove an export.
+    assert_eq!(fixed_with("module.exports = { a: 1 };\ndelete exports.a;\n", &settings, true), None);
+    // `exports = function () {}` names the function "exports"; `module.exports = function () {}` would not.
+    assert_eq!(fixed_with("module.exports = exports = function () {};\nexports.a = 1;\n", &settings, false), None);
+    // A property read may be `undefined`: writing to it after the repair would throw.
+    assert_eq!(fixed_with("exports = exports.a;\nmodule.exports.a = 1;\n", &settings, false), None);
+    // A regular expression after an HTML-like comment is not a syntax error.
+    assert!(analyze("<!--\n/re/g", SourceType::JavaScript, &settings).is_ok());
+}
