@@ -213,3 +213,23 @@ fn fuzzer_regressions() {
     // A regular expression after an HTML-like comment is not a syntax error.
     assert!(analyze("<!--\n/re/g", SourceType::JavaScript, &settings).is_ok());
 }
+
+#[test]
+fn breaks_and_continues_carry_their_paths() {
+    // On the path that breaks out, `module.exports` is never replaced: the write is not surely lost.
+    assert!(
+        rules("out: { if (c) break out; module.exports = X; }\nexports.a = 1;\n", SourceType::JavaScript).is_empty()
+    );
+    assert!(rules("for (;;) { if (c) break; module.exports = X; break; }\nexports.a = 1;\n", SourceType::JavaScript)
+        .is_empty());
+    // Every case that reaches the end replaces `module.exports`: the write after the switch is lost everywhere.
+    assert_eq!(
+        rules(
+            "switch (k) { case 1: module.exports = A; break; default: module.exports = B; }\nexports.a = 1;\n",
+            SourceType::JavaScript
+        ),
+        vec!["lost-export"]
+    );
+    assert!(rules("while (x) { if (y) continue; module.exports = X; }\nexports.a = 1;\n", SourceType::JavaScript)
+        .is_empty());
+}

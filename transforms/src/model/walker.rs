@@ -70,6 +70,11 @@ struct Walker<'a> {
     this_is_module: bool,
     /// How many `with` statements enclose the code being walked.
     with_depth: usize,
+    /// The loops, switches and labelled statements enclosing the code being walked, innermost last, with the
+    /// states their `break`s and `continue`s carry. Each function run in place has a stack of its own.
+    jumps: Vec<JumpTarget>,
+    /// A label waiting for the loop or switch it labels.
+    pending_label: Option<swc_core::ecma::atoms::Atom>,
     /// The shape of the value the next `assign_exports` stores, set just before it by the callers that know it.
     next_assignment_shape: ValueShape,
     /// How many enclosing scopes declare a `module` of their own: there `module.exports` is not the module's, so
@@ -110,6 +115,8 @@ impl<'a> Walker<'a> {
             this_is_module: true,
             with_depth: 0,
             next_assignment_shape: ValueShape::default(),
+            jumps: Vec::new(),
+            pending_label: None,
             module_shadow_depth: usize::from(scope_declares(body, &[], "module")),
             top_level_exports_is_wrapper: !declares_lexically(body, "exports", script.top_level),
             exits: vec![Vec::new()],
@@ -515,15 +522,24 @@ impl<'a> Walker<'a> {
                 }
                 self.join_into(after_consequent, if_statement.span);
             }
-            Stmt::While(loop_statement) => self.walk_loop(loop_statement.span, |walker| {
-                walker.eval(&loop_statement.test);
-                walker.walk_nested_statement(&loop_statement.body);
-            }),
-            Stmt::DoWhile(loop_statement) => self.walk_loop(loop_statement.span, |walker| {
-                walker.walk_nested_statement(&loop_statement.body);
-                walker.eval(&loop_statement.test);
-            }),
+            Stmt::Break(jump) => self.jump(jump.label.as_ref(), false),
+            Stmt::Continue(jump) => self.jump(jump.label.as_ref(), true),
+            Stmt::While(loop_statement) => {
+                let label = self.pending_label.take();
+                self.walk_loop(label, loop_statement.span, |walker| {
+                    walker.eval(&loop_statement.test);
+                    walker.walk_nested_statement(&loop_statement.body);
+                })
+            }
+            Stmt::DoWhile(loop_statement) => {
+                let label = self.pending_label.take();
+                self.walk_loop(label, loop_statement.span, |walker| {
+                    walker.walk_nested_statement(&loop_statement.body);
+                    walker.eval(&loop_statement.test);
+                })
+            }
             Stmt::For(loop_statement) => {
+                let label = self.pending_label.take();
                 match &loop_statement.init {
                     Some(VarDeclOrExpr::VarDecl(declaration)) => self.walk_var_declaration(declaration, false),
                     Some(VarDeclOrExpr::Expr(expression)) => {
@@ -531,7 +547,7 @@ impl<'a> Walker<'a> {
                     }
                     None => {}
                 }
-                self.walk_loop(loop_statement.span, |walker| {
+                self.walk_loop(label, loop_statement.span, |walker| {
                     if let Some(test) = &loop_statement.test {
                         walker.eval(test);
                     }
@@ -542,22 +558,26 @@ impl<'a> Walker<'a> {
                 });
             }
             Stmt::ForIn(loop_statement) => {
+                let label = self.pending_label.take();
                 self.eval(&loop_statement.right);
-                self.walk_loop(loop_statement.span, |walker| {
+                self.walk_loop(label, loop_statement.span, |walker| {
                     walker.bind_for_head(&loop_statement.left);
                     walker.walk_nested_statement(&loop_statement.body);
                 });
             }
             Stmt::ForOf(loop_statement) => {
+                let label = self.pending_label.take();
                 self.eval(&loop_statement.right);
-                self.walk_loop(loop_statement.span, |walker| {
+                self.walk_loop(label, loop_statement.span, |walker| {
                     walker.bind_for_head(&loop_statement.left);
                     walker.walk_nested_statement(&loop_statement.body);
                 });
             }
             Stmt::Try(try_statement) => self.walk_try(try_statement),
             Stmt::Switch(switch) => {
+                let label = self.pending_label.take();
                 self.eval(&switch.discriminant);
+                self.jumps.push(JumpTarget::new(JumpKind::Switch, label));
                 let entry = self.state;
                 let mut previous = entry.unreachable();
                 for case in &switch.cases {
@@ -570,8 +590,14 @@ impl<'a> Walker<'a> {
                     self.list_statement = outer;
                     previous = self.state;
                 }
-                self.state = entry;
-                self.join_into(previous, switch.span);
+                // Without a `default`, no case may run at all.
+                if switch.cases.iter().any(|case| case.test.is_none()) {
+                    self.state = previous;
+                } else {
+                    self.state = entry;
+                    self.join_into(previous, switch.span);
+                }
+                self.land_breaks(switch.span);
             }
             Stmt::Return(return_statement) => {
                 if let Some(argument) = &return_statement.arg {
@@ -590,7 +616,26 @@ impl<'a> Walker<'a> {
                     self.state = self.state.unreachable();
                 }
             }
-            Stmt::Labeled(labeled) => self.walk_nested_statement(&labeled.body),
+            Stmt::Labeled(labeled) => {
+                let is_loop_or_switch = matches!(
+                    &*labeled.body,
+                    Stmt::While(_)
+                        | Stmt::DoWhile(_)
+                        | Stmt::For(_)
+                        | Stmt::ForIn(_)
+                        | Stmt::ForOf(_)
+                        | Stmt::Switch(_)
+                );
+                if is_loop_or_switch {
+                    // The loop or switch takes the label as its own jump target.
+                    self.pending_label = Some(labeled.label.sym.clone());
+                    self.walk_nested_statement(&labeled.body);
+                } else {
+                    self.jumps.push(JumpTarget::new(JumpKind::Block, Some(labeled.label.sym.clone())));
+                    self.walk_nested_statement(&labeled.body);
+                    self.land_breaks(labeled.span);
+                }
+            }
             Stmt::With(with) => {
                 self.eval(&with.obj);
                 self.with_depth += 1;
@@ -606,18 +651,60 @@ impl<'a> Walker<'a> {
 
     /// Walks a loop body twice: silently from the entry state, then for real from the join of the entry and the
     /// state after one iteration, so a reference early in the body sees what a later iteration may have assigned.
-    fn walk_loop(&mut self, span: Span, mut body: impl FnMut(&mut Self)) {
+    fn walk_loop(&mut self, label: Option<swc_core::ecma::atoms::Atom>, span: Span, mut body: impl FnMut(&mut Self)) {
+        self.jumps.push(JumpTarget::new(JumpKind::Loop, label));
         let entry = self.state;
         let recording = self.recording;
         self.recording = false;
         body(self);
+        self.land_continues(span);
         self.recording = recording;
         let after_first = self.state;
         self.state = entry;
         self.join_into(after_first, span);
         let loop_entry = self.state;
         body(self);
+        self.land_continues(span);
         self.join_into(loop_entry, span);
+        self.land_breaks(span);
+    }
+
+    /// `break`/`continue` at load time: the state goes to the target's exit (or next iteration) and the code after
+    /// the jump does not run on this path. Inside a deferred function jumps change nothing the model follows.
+    fn jump(&mut self, label: Option<&Ident>, continues: bool) {
+        if self.deferred() {
+            return;
+        }
+        let state = self.state;
+        let target = self.jumps.iter_mut().rev().find(|target| match label {
+            Some(label) => target.label.as_ref() == Some(&label.sym),
+            None if continues => target.kind == JumpKind::Loop,
+            None => target.kind != JumpKind::Block,
+        });
+        match target {
+            Some(target) if continues => target.continues.push(state),
+            Some(target) => target.breaks.push(state),
+            // A jump the walk cannot place: keep going as if it fell through (more states, never fewer).
+            None => return,
+        }
+        self.state = state.unreachable();
+    }
+
+    /// Joins the states of the `continue`s of the innermost loop into the end of its body.
+    fn land_continues(&mut self, span: Span) {
+        let continues = self.jumps.last_mut().map(|target| std::mem::take(&mut target.continues)).unwrap_or_default();
+        for state in continues {
+            self.join_into(state, span);
+        }
+    }
+
+    /// Pops the innermost jump target and joins the states of its `break`s into the state after it.
+    fn land_breaks(&mut self, span: Span) {
+        if let Some(target) = self.jumps.pop() {
+            for state in target.breaks.into_iter().chain(target.continues) {
+                self.join_into(state, span);
+            }
+        }
     }
 
     fn walk_try(&mut self, try_statement: &TryStmt) {
@@ -862,6 +949,7 @@ impl<'a> Walker<'a> {
     /// A function body runs later, at a time the model does not know.
     fn deferred_body(&mut self, walk: impl FnOnce(&mut Self)) {
         let saved = self.state;
+        let saved_jumps = std::mem::take(&mut self.jumps);
         let saved_statement = self.list_statement.take();
         self.deferred_depth += 1;
         self.exits.push(Vec::new());
@@ -869,6 +957,7 @@ impl<'a> Walker<'a> {
         self.exits.pop();
         self.deferred_depth -= 1;
         self.list_statement = saved_statement;
+        self.jumps = saved_jumps;
         self.state = saved;
     }
 
@@ -964,8 +1053,10 @@ impl<'a> Walker<'a> {
             // A `function` binds its own `this`: the module's only when passed by `.call(this)`/`.apply(this)`.
             self.this_is_module = saved_this && passes_this_as_this;
         }
+        let saved_jumps = std::mem::take(&mut self.jumps);
         self.exits.push(Vec::new());
         body(self);
+        self.jumps = saved_jumps;
         self.this_is_module = saved_this;
         let returns = self.exits.pop().unwrap_or_default();
         for exit in returns {
@@ -1752,5 +1843,26 @@ fn names_function(expression: &Expr) -> bool {
         Expr::Class(class) => class.ident.is_none(),
         Expr::Arrow(_) => true,
         _ => false,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum JumpKind {
+    Loop,
+    Switch,
+    /// A labelled statement that is not a loop or a switch: only `break label` reaches it.
+    Block,
+}
+
+struct JumpTarget {
+    kind: JumpKind,
+    label: Option<swc_core::ecma::atoms::Atom>,
+    breaks: Vec<State>,
+    continues: Vec<State>,
+}
+
+impl JumpTarget {
+    fn new(kind: JumpKind, label: Option<swc_core::ecma::atoms::Atom>) -> JumpTarget {
+        JumpTarget { kind, label, breaks: Vec::new(), continues: Vec::new() }
     }
 }

@@ -146,6 +146,11 @@ mod tests {
                     "module.exports = Foo;\nmodule.exports.a = 1;\nmodule.exports.b = function () { return module.exports.a; };\n",
                 ),
                 Case::no_fix("exports.a = 1;\nmodule.exports = Foo;\n"),
+                // Replaced on every path, by one value or another: lost either way, rescued either way.
+                Case::fix(
+                    "if (c) { module.exports = A; } else { module.exports = B; }\nexports.a = 1;\n",
+                    "if (c) { module.exports = A; } else { module.exports = B; }\nmodule.exports.a = 1;\n",
+                ),
                 // The module may end early, but every path that runs the write ends with `Tracer` exported.
                 Case::fix(
                     "if (global.t) { module.exports = global.t; return; }\nmodule.exports = Tracer;\nexports.x = 1;\n",
