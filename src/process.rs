@@ -70,6 +70,13 @@ fn process_file(candidate: Candidate, options: ProcessOptions) -> FileReport {
             return FileReport::failed(display, error);
         }
     };
+    // The lexical pre-filter: a file that cannot have a finding is not parsed (so a syntax error in it is not
+    // reported either: README, Performance).
+    if !exportfix_transforms::prefilter::may_have_findings(&source, &options.settings) {
+        let mut report = FileReport::new(display);
+        report.skipped = Some(SkipReason::NoExportsMention);
+        return report;
+    }
     let outcome = match run_fix(&source, source_type, options) {
         Ok(outcome) => outcome,
         Err(error) => return FileReport::failed(display.clone(), fix_error(display, error)),

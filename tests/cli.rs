@@ -1,7 +1,7 @@
 //! End-to-end tests of the `exportfix` binary: real processes, real temporary directories, real `git apply`.
 //!
-//! Files that must be analysed but need no particular rule use deliberate syntax errors: whether the run reports
-//! them shows whether they were processed. Tests about findings and fixes use two inputs the rules flag with a
+//! Files that must be analysed but need no particular rule use deliberate syntax errors next to a bare `exports`
+//! (so the lexical pre-filter keeps them): whether the run reports them shows whether they were processed. Tests about findings and fixes use two inputs the rules flag with a
 //! safe fix: `exports = function () {};` (exports-reassign, fixed to `module.exports = ...`) and
 //! `exports.a = 1;\nmodule.exports.b = 2;` (mixed-exports, fixed to `module.exports.a = 1;`).
 //!
@@ -20,7 +20,7 @@ const REASSIGN_FIXED: &str = "module.exports = function () {};\n";
 const MIXED: &str = "exports.a = 1;\nmodule.exports.b = 2;\n";
 const MIXED_FIXED: &str = "module.exports.a = 1;\nmodule.exports.b = 2;\n";
 const CLEAN: &str = "module.exports = function () {};\n";
-const BROKEN: &str = "let x = (;\n";
+const BROKEN: &str = "exports.x = (;\n";
 
 /// A temporary project directory the binary runs in.
 struct Project {
@@ -298,7 +298,7 @@ fn errors_exit_two_name_their_file_and_do_not_stop_the_run() {
         .write("good.js", CLEAN)
         .write("bad.js", BROKEN)
         .write("latin1.js", b"// caf\xe9\nexports.a = 1;\n")
-        .write("walked/also-bad.ts", "const = 1;\n");
+        .write("walked/also-bad.ts", "exports.x = (;\n");
     symlink("missing-target.js", &project.path("dangling.js"));
     let fifo = project.path("pipe.js");
     let mkfifo = Command::new("mkfifo").arg(&fifo).status().expect("run mkfifo");
@@ -799,4 +799,21 @@ fn usage_errors_exit_two() {
     assert_eq!(run.code, Some(2), "{run:?}");
     let run = project.run(&["frobnicate"]);
     assert_eq!(run.code, Some(2), "{run:?}");
+}
+
+#[test]
+fn the_pre_filter_skips_files_without_a_bare_exports_unparsed() {
+    let project = Project::new();
+    project
+        .write("only-module-exports.js", "module.exports = function () {};\n")
+        .write("broken-without-exports.js", "let x = (;\n")
+        .write("broken-with-exports.js", BROKEN)
+        .write("probe.js", "if (typeof exports === 'object') module.exports = 1;\n");
+    let run = project.run(&["check", "--format", "json", "."]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    let report = run.json();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "a file that cannot have a finding is not parsed: {run:?}");
+    assert_eq!(errors[0]["path"], "broken-with-exports.js");
+    assert_eq!(report["summary"]["skipped"]["no_exports_mention"], 3, "{run:?}");
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 const REASSIGN: &str = "exports = function () {};\n";
 const REASSIGN_FIXED: &str = "module.exports = function () {};\n";
 const CLEAN: &str = "module.exports = function () {};\n";
-const BROKEN: &str = "let x = (;\n";
+const BROKEN: &str = "exports.x = (;\n"; // a bare `exports`, so the pre-filter keeps it
 const ONLY_EXPORTS: &str = "exports.a = 1;\n";
 
 const BIN: &str = env!("CARGO_BIN_EXE_exportfix");
@@ -377,7 +377,7 @@ fn summary_counts_rules_and_skipped_files() {
     write(dir.path(), "a.js", REASSIGN);
     write(dir.path(), "b.js", "exports.a = 1;\nmodule.exports.b = 2;\n");
     write(dir.path(), "m.mjs", REASSIGN);
-    write(dir.path(), "e.js", "export const a = 1;\n");
+    write(dir.path(), "e.js", "export const a = 1;\nexports.b = 2;\n");
     write(dir.path(), "vendor/v.js", REASSIGN);
     let run = exportfix(dir.path(), &["check", "--exclude", "vendor", "--format", "json"], None);
     let summary = &run.json()["summary"];

@@ -56,6 +56,9 @@ impl Analysis {
 /// Analyses one file's text. Fails only when the text is not JavaScript (or TypeScript) that Node could load.
 pub fn analyze(source: &str, source_type: SourceType, settings: &Settings) -> Result<Analysis, SyntaxError> {
     let parsed = parse::with_script(source, source_type, |script| {
+        if !model::may_use_exports(script) {
+            return Vec::new();
+        }
         let model = model::ExportModel::build(script);
         rules::check(&model, source, settings)
     })?;
