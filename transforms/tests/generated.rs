@@ -932,6 +932,30 @@ const REGRESSIONS: &[(&str, &str)] = &[
 /// one passes it moves to `REGRESSIONS` and its exemption goes.
 const KNOWN_ISSUES: &[(&str, &str)] = &[
     (
+        "repair-rewrites-reads",
+        // lost-export, safe fix: the repair also rewrites the read `exports.a` to `module.exports.a`, which now
+        // reads from `null` and throws (the original read the first exports object: undefined).
+        "module.exports = null;\nmodule.exports = { a: exports.a };\nexports.a = 1;\n",
+    ),
+    (
+        "repair-rewrites-reads",
+        // The same in control flow: after the fix `if (module.exports.a) return;` returns early and `parse` is
+        // no longer exported.
+        "module.exports = { a: 1 };\nexports.b = require(\"dep\").b;\nif (exports.a) return;\nObject.defineProperty(module.exports, \"parse\", { enumerable: true, value: 1 });\n",
+    ),
+    (
+        "repair-onto-strict-this",
+        // lost-export, safe fix: in strict mode `this` in a plain call is undefined, so `module.exports` is
+        // undefined and the rescued `module.exports.a = 1` throws.
+        "'use strict';\n(function (exports) {\nmodule.exports = this;\n})({});\nif (true) Math.max(1, 2) > 1 && (exports.a = 1);\n",
+    ),
+    (
+        "define-property-then-assign",
+        // exports-reassign + lost-export, safe fix: `Object.assign(exports, { ä: 1 })` went to the rebound local;
+        // after the repair it writes the non-writable `ä` defined on `module.exports`, and throws.
+        "exports = function () {};\nObject.defineProperty(module.exports, \"ä\", { enumerable: true, value: 1 });\nObject.assign(exports, { ä: 1 });\n",
+    ),
+    (
         "delete-follows-repair",
         // exports-reassign, safe fix: `delete exports._y` deleted from the rebound local; after the repair it
         // deletes the exported `_y`.
