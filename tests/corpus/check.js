@@ -89,6 +89,13 @@ function readKnownIssues() {
   return issues;
 }
 
+// A stale row in the checked-in tables (the engine changed under them) is a warning, not a failure: an engine fix
+// made elsewhere must not turn CI red here. It is printed with the result and recorded in docs/corpus.md.
+const warnings = [];
+function warn(message) {
+  warnings.push(message);
+}
+
 function log(message) {
   process.stderr.write(`corpus-check: ${message}\n`);
 }
@@ -463,7 +470,7 @@ async function main() {
   }
 
   for (const key of known.keys()) {
-    if (!knownSeen.has(key)) fail(`tests/corpus/known-issues.md lists ${key}, which no longer fails: remove it`);
+    if (!knownSeen.has(key)) warn(`tests/corpus/known-issues.md lists ${key}, which no longer fails: remove it`);
   }
   figures.known = [...knownSeen].map((key) => ({ key, problem: known.get(key) }));
   figures.timings.total = seconds(started);
@@ -473,6 +480,10 @@ async function main() {
     fs.mkdirSync(path.dirname(options.doc), { recursive: true });
     fs.writeFileSync(options.doc, output.markdown);
     log(`wrote ${path.relative(REPO, options.doc)}`);
+  }
+  if (warnings.length > 0) {
+    process.stdout.write(`\nWARNING: ${warnings.length} stale row(s):\n`);
+    for (const warning of warnings) process.stdout.write(`  - ${warning}\n`);
   }
   if (failures.length > 0) {
     process.stdout.write(`\nFAILED: ${failures.length} problem(s):\n`);
@@ -533,7 +544,7 @@ function compareWithEslint(options, results, checkReport, styleReport, eslintFil
     else fail(`${key}: only ${tool} reports it; explain it in tests/corpus/disagreements.md or fix it`);
   }
   for (const key of listed.keys()) {
-    if (!seen.has(key)) fail(`tests/corpus/disagreements.md lists ${key}, which no longer occurs: remove it`);
+    if (!seen.has(key)) warn(`tests/corpus/disagreements.md lists ${key}, which no longer occurs: remove it`);
   }
 
   // n/exports-style ("module.exports") vs mixed-exports + prefer-module-exports (--style module-exports), per file.
@@ -677,6 +688,7 @@ function report(options, figures) {
       ? ['| file:check | problem |', '|---|---|', ...figures.known.map((k) => `| \`${k.key}\` | ${k.problem} |`)]
       : ['(none)']),
     '',
+    ...(warnings.length ? ['## Stale rows (warnings)', '', ...warnings.map((w) => `- ${w}`), ''] : []),
     ...(figures.notLoadable.length
       ? ['## Changed files Node cannot load with the oracle\'s stub `require` (compared by their error)', '',
         ...figures.notLoadable.map((line) => `- \`${line.replace(/`/g, "'")}\``), '']
