@@ -43,7 +43,8 @@ def log(message):
 
 
 def run(command, cwd=WORK):
-    """Runs a command; returns (wall seconds, peak RSS in MB of the process tree, stdout, stderr, exit code)."""
+    """Runs a command; returns (wall seconds, CPU seconds (user + system), peak RSS in MB of the process tree,
+    stdout, stderr, exit code)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # communicate() reaps the child itself; read the pipes first, then reap with wait4 for the rusage.
@@ -62,26 +63,31 @@ def run(command, cwd=WORK):
     for reader in readers:
         reader.join()
     process.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, b"".join(stdout_chunks).decode(errors="replace"), \
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, b"".join(stdout_chunks).decode(errors="replace"), \
         b"".join(stderr_chunks).decode(errors="replace"), process.returncode
 
 
 class Tool:
     def __init__(self, name, job, command, count_files, cwd=WORK):
         self.name, self.job, self.command, self.count_files, self.cwd = name, job, command, count_files, cwd
-        self.walls, self.peaks, self.files = [], [], None
+        self.walls, self.cpus, self.peaks, self.files = [], [], [], None
 
     def once(self):
-        wall, peak, stdout, stderr, code = run(self.command, self.cwd)
+        wall, cpu, peak, stdout, stderr, code = run(self.command, self.cwd)
         if self.files is None:
             self.files = self.count_files(stdout, stderr, code)
         self.walls.append(wall)
+        self.cpus.append(cpu)
         self.peaks.append(peak)
         return wall
 
     @property
     def wall(self):
         return statistics.median(self.walls)
+
+    @property
+    def cpu(self):
+        return statistics.median(self.cpus)
 
     @property
     def peak(self):
@@ -282,32 +288,32 @@ def render(options, main_tools, check, oxlint, rg, eslint_tools, scale, threads,
         "node " + version(["node", "--version"]),
     ]) + ".")
     lines.append("")
-    lines.append("| tool | job | files read | wall (median) | × exportfix | peak memory |")
-    lines.append("|---|---|---:|---:|---:|---:|")
+    lines.append("| tool | job | files read | wall (median) | × exportfix | CPU user+sys (median) | peak memory |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|")
     for tool in main_tools:
         files = "?" if tool.files is None else f"{tool.files:,}"
         lines.append(f"| {tool.name} | {tool.job} | {files} | {tool.wall:.2f} s | {tool.wall / check.wall:.2f} | "
-                     f"{tool.peak:.0f} MB |")
+                     f"{tool.cpu:.2f} s | {tool.peak:.0f} MB |")
     if eslint_tools:
         lines.append("")
         lines.append(f"ESLint on a subset of the corpus (packages {', '.join(ESLINT_SUBSET)}):")
         lines.append("")
-        lines.append("| tool | files read | wall (median) | × exportfix | peak memory |")
-        lines.append("|---|---:|---:|---:|---:|")
+        lines.append("| tool | files read | wall (median) | × exportfix | CPU user+sys (median) | peak memory |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
         base = eslint_tools[0].wall
         for tool in eslint_tools:
             lines.append(f"| {tool.name} | {tool.files:,} | {tool.wall:.2f} s | {tool.wall / base:.2f} | "
-                         f"{tool.peak:.0f} MB |")
+                         f"{tool.cpu:.2f} s | {tool.peak:.0f} MB |")
     lines.append("")
     lines.append("exportfix against corpus size, threads, and `fix` with nothing to fix:")
     lines.append("")
-    lines.append("| run | files read | wall (median) | ratio | peak memory |")
-    lines.append("|---|---:|---:|---:|---:|")
+    lines.append("| run | files read | wall (median) | ratio | CPU user+sys (median) | peak memory |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
     for group in (scale, threads, fix_vs_check):
         base = group[0].wall
         for tool in group:
             lines.append(f"| {tool.name} | {tool.files:,} | {tool.wall:.2f} s | {tool.wall / base:.2f} | "
-                         f"{tool.peak:.0f} MB |")
+                         f"{tool.cpu:.2f} s | {tool.peak:.0f} MB |")
 
     def mark(ok):
         return "**met**" if ok else "**not met**"
