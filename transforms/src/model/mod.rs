@@ -162,6 +162,8 @@ pub struct Trace {
     /// `exports` reaches code the model cannot see under another name (stored, passed, `this.a = …` at the top):
     /// writes through such aliases are invisible, so no repair is safe.
     pub escapes: bool,
+    /// `Object.defineProperty`/`defineProperties` is applied to `exports` or `module.exports`.
+    pub defines_properties: bool,
     /// `typeof exports` or `typeof module` appears: the code runs where they may not exist (UMD), so a rewrite
     /// from one to the other is not known to be harmless.
     pub probes_environment: bool,

@@ -66,6 +66,10 @@ struct Walker<'a> {
     dynamic_scope: bool,
     assigned_at: HashMap<Value, usize>,
     probes_environment: bool,
+    defines_properties: bool,
+    /// `function exports() {}` statements hoisted at the top level (by their start); one anywhere else declares a
+    /// block-scoped `exports` the walk cannot tell from the wrapper's.
+    hoisted_exports_functions: Vec<u32>,
     /// Whether `this` in the code being walked is the module's `this` (the initial exports object).
     this_is_module: bool,
     /// How many `with` statements enclose the code being walked.
@@ -112,6 +116,8 @@ impl<'a> Walker<'a> {
             dynamic_scope: false,
             assigned_at: HashMap::new(),
             probes_environment: false,
+            defines_properties: false,
+            hoisted_exports_functions: Vec::new(),
             this_is_module: true,
             with_depth: 0,
             next_assignment_shape: ValueShape::default(),
@@ -145,6 +151,7 @@ impl<'a> Walker<'a> {
                 assigned_at: walker.assigned_at,
                 probes_environment: walker.probes_environment,
                 escapes: walker.escapes,
+                defines_properties: walker.defines_properties,
             },
             unanalysable: walker.dynamic_scope.then_some(Unanalysable::DynamicScope),
             escapes: walker.escapes,
@@ -465,6 +472,7 @@ impl<'a> Walker<'a> {
         for statement in body {
             if let Stmt::Decl(Decl::Fn(function)) = statement {
                 if self.is_exports(&function.ident) {
+                    self.hoisted_exports_functions.push(function.function.span.lo.0);
                     let value = self.created(function.function.span);
                     let whole = self.range(function.function.span);
                     self.assign_exports(
@@ -643,7 +651,16 @@ impl<'a> Walker<'a> {
                 self.with_depth -= 1;
             }
             Stmt::Decl(Decl::Var(declaration)) => self.walk_var_declaration(declaration, true),
-            Stmt::Decl(Decl::Fn(function)) => self.walk_function(&function.function),
+            Stmt::Decl(Decl::Fn(function)) => {
+                if self.is_exports(&function.ident)
+                    && !self.hoisted_exports_functions.contains(&function.function.span.lo.0)
+                {
+                    // In a block, `function exports` is the block's own binding (Annex B does not hoist it over the
+                    // wrapper's parameter); swc resolves it like the parameter, so nothing here can be trusted.
+                    self.dynamic_scope = true;
+                }
+                self.walk_function(&function.function)
+            }
             Stmt::Decl(Decl::Class(class)) => self.walk_class(&class.class),
             other => other.visit_children_with(self),
         }
@@ -1126,7 +1143,12 @@ impl<'a> Walker<'a> {
                     self.escapes = true;
                     return (super::value::INITIAL, super::value::INITIAL);
                 }
-                self.opaque_value(span)
+                // Elsewhere `this` may be `undefined` (a plain call in strict mode).
+                if self.assume_escape {
+                    self.merged_unknown(span)
+                } else {
+                    self.created_fragile(span)
+                }
             }
             Expr::Paren(paren) => self.eval(&paren.expr),
             Expr::Seq(sequence) => {
@@ -1591,6 +1613,9 @@ impl<'a> Walker<'a> {
             let mut result = None;
             if let Some(target) = target {
                 if writes {
+                    let is_module_object =
+                        self.exports_ident(target).is_some() || self.module_exports_member(target).is_some();
+                    self.defines_properties |= is_module_object && method != "assign";
                     if let Some(ident) = self.exports_ident(target) {
                         result = Some(self.use_exports(ident, Usage::PropertyWrite { property }, Rewrite::Prefix));
                     } else if let Some(member) = self.module_exports_member(target) {

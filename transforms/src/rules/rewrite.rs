@@ -114,6 +114,11 @@ fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
 }
 
 fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_rewritten: bool) -> bool {
+    // A property defined with `Object.defineProperty` is read-only unless said otherwise: a write moved onto the
+    // object that holds it may throw. Which names collide is not followed; any definition makes repairs unsafe.
+    if trace.defines_properties {
+        return false;
+    }
     trace.references.iter().all(|reference| {
         let to_module_exports = reference.is_exports() && rewritten.contains(&reference.id);
         match (&reference.usage, reference.target) {
@@ -128,9 +133,15 @@ fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_re
                     None => false,
                 }
             }
-            // Reads through `exports` follow the writes they read when every `exports` moves together.
+            // A delete must act on an exported object exactly when it did: moved onto the export, it removes one.
+            (Usage::PropertyDelete { .. }, _) => {
+                let before = trace.reaches_original(reference);
+                before.is_some() && before == trace.reaches_rewritten(reference, to_module_exports)
+            }
+            // Code that runs later reads what the rescued writes wrote when every `exports` moves together; a read
+            // while the module loads must see what it saw, or control flow and values change.
             (Usage::Read | Usage::Escape, Target::Exports)
-                if to_module_exports && every_exports_reference_rewritten =>
+                if reference.deferred && to_module_exports && every_exports_reference_rewritten =>
             {
                 true
             }
