@@ -210,6 +210,22 @@ fn fuzzer_regressions() {
     assert_eq!(fixed_with("module.exports = exports = function () {};\nexports.a = 1;\n", &settings, false), None);
     // A property read may be `undefined`: writing to it after the repair would throw.
     assert_eq!(fixed_with("exports = exports.a;\nmodule.exports.a = 1;\n", &settings, false), None);
+    // A read while the module loads must see what it saw: here it would read from `null` and throw.
+    assert_eq!(
+        fixed_with("module.exports = null;\nmodule.exports = { a: exports.a };\nexports.a = 1;\n", &settings, false),
+        None
+    );
+    // A delete moved onto the exported object would remove an export.
+    assert_eq!(
+        fixed_with("exports = function () {};\nmodule.exports._y = 1;\ndelete exports._y;\n", &settings, false),
+        None
+    );
+    // Defined properties are read-only: the repaired second definition would throw.
+    let twice = "exports = function () {};\nObject.defineProperty(module.exports, 'a', { value: 1 });\nObject.defineProperty(exports, 'a', { value: 2 });\n";
+    assert_eq!(fixed_with(twice, &settings, false), None);
+    // In a block, `function exports` is the block's own binding.
+    assert!(rules("{\nexports.a = 1;\nfunction exports() {}\n}\nmodule.exports.b = 2;\n", SourceType::JavaScript)
+        .is_empty());
     // A regular expression after an HTML-like comment is not a syntax error.
     assert!(analyze("<!--\n/re/g", SourceType::JavaScript, &settings).is_ok());
 }
