@@ -958,6 +958,51 @@ const REGRESSIONS: &[(&str, &str)] = &[
         "define-property-twice",
         "exports = function () {};\nObject.defineProperty(module.exports, \"a\", { enumerable: true, value: 1 });\nObject.defineProperty(exports, \"a\", { enumerable: true, value: 2 });\n",
     ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case02",
+        "module.exports = null;\nvar held = exports.a;\nmodule.exports = function () {};\nexports.a = 1;\n",
+    ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case04",
+        "module.exports = null;\nmodule.exports = { a: exports.a };\nexports.a = require(\"dep\").a;\n",
+    ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case07",
+        "'use strict';\nmodule.exports = { a: 1 };\nexports.a = function () {};\nObject.defineProperty(module.exports, \"$x\", { enumerable: true, value: 1 });\nexports.$x = function () {};\n",
+    ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case08",
+        "module.exports = { a: 1 };\nObject.defineProperty(exports, \"_y\", { enumerable: true, get: function () { return 1; } });\nObject.assign(module.exports, { _y: 1 });\n",
+    ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case10",
+        "module.exports = null;\nmodule.exports = { a: exports.a };\nexports.a = function () {};\n",
+    ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case13",
+        "'use strict';\nexports = function () {};\nObject.defineProperty(module.exports, \"parse\", { enumerable: true, value: 1 });\nexports.parse = function () {};\nexports.a = 1;\n",
+    ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case16",
+        "'use strict';\n(function () {\nmodule.exports = this;\n})();\n(function () {\nObject.defineProperty(exports, \"a\", { enumerable: true, get: function () { return 1; } });\n})();\n",
+    ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case17",
+        "'use strict';\nmodule.exports = { a: 1 };\nObject.defineProperty(module.exports, \"$x\", { enumerable: true, value: 1 });\nexports.a = function () {};\nexports.$x = 1;\n",
+    ),
+    (
+        // Long run 1 (engine 8390ff4): shrunk failure, fixed by c1f8ab2.
+        "long-run-1-case18",
+        "module.exports = require(\"dep\");\nif (exports.a) return;\nmodule.exports = { a: 1 };\nexports.a = 1;\n",
+    ),
 ];
 
 /// Failures found by the fuzzer and not fixed yet in the engine. `known_issues` reports whether each still fails;
@@ -969,6 +1014,11 @@ const KNOWN_ISSUES: &[(&str, &str)] = &[
         // --unsafe: the fix is refused as an internal error ("the fixed text would not parse"): collapsing the
         // last reassignment leaves an object literal at the start of a statement, where it is a block.
         "exports = 1;\nexports = module.exports = 1;\nreturn;\nexports = { k: 1, 'ü': 2 };\n",
+    ),
+    (
+        "unsafe-fix-deletes-into-a-block",
+        // The same with a function expression, which becomes a function declaration without a name.
+        "exports = 1;\nexports = module.exports = 1;\nreturn;\nexports = function () {};\n",
     ),
     (
         "repair-changes-later-reads",
@@ -1003,6 +1053,37 @@ fn regressions() {
         .unwrap()
         .join()
         .unwrap();
+}
+
+/// `EXPORTFIX_FUZZ_REPLAY=DIR`: runs every file in DIR through the generated-program checks (both styles), to
+/// re-check the minimal inputs of an earlier run against a changed engine.
+#[test]
+fn replay_directory() {
+    let Some(directory) = std::env::var_os("EXPORTFIX_FUZZ_REPLAY") else {
+        return;
+    };
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let mut oracle = Oracle::start();
+            let mut failures = Vec::new();
+            let mut paths: Vec<_> = std::fs::read_dir(directory).unwrap().map(|entry| entry.unwrap().path()).collect();
+            paths.sort();
+            for path in paths {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for style in [Style::Mixed, Style::ModuleExports] {
+                    let program = Program { text: text.clone(), style };
+                    match check_program(&mut oracle, &program) {
+                        Ok(()) => eprintln!("{}: {style:?}: ok", path.display()),
+                        Err(error) => failures.push(format!("{}: {style:?}: {error}", path.display())),
+                    }
+                }
+            }
+            assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+        })
+        .unwrap()
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
 }
 
 #[test]
