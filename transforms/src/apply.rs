@@ -50,6 +50,7 @@ pub fn fix(
     let analysis = analyze(source, source_type, settings).map_err(FixError::Syntax)?;
     let mut current: Option<String> = None;
     let mut findings = analysis.findings().to_vec();
+
     for _ in 0..MAX_ROUNDS {
         let text = current.as_deref().unwrap_or(source);
         let Some(next) = apply_fixes(text, &findings, include_unsafe) else {

@@ -60,7 +60,14 @@ pub fn analyze(source: &str, source_type: SourceType, settings: &Settings) -> Re
             return Vec::new();
         }
         let model = model::ExportModel::build(script);
-        rules::check(&model, source, settings)
+        let mut findings = rules::check(&model, source, settings);
+        if script.recoverable_errors > 0 {
+            // A file Node would not load is reported, never rewritten: what it "exports" is not known.
+            for finding in &mut findings {
+                finding.fix = None;
+            }
+        }
+        findings
     })?;
     Ok(match parsed {
         parse::Parsed::EsModule => Analysis::EsModule,

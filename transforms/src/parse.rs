@@ -42,6 +42,9 @@ pub struct ResolvedScript<'a> {
     pub top_level: SyntaxContext,
     pub source: &'a str,
     bom_len: usize,
+    /// Errors swc recovered from. Node accepts none of them (sloppy-mode leniency is not among them): such a
+    /// file does not load as it is.
+    pub recoverable_errors: usize,
 }
 
 impl ResolvedScript<'_> {
@@ -67,8 +70,8 @@ pub fn with_script<T>(
     GLOBALS.set(&Default::default(), || {
         // swc's parser panics on a few malformed inputs (`<a:b.c` in the JSX fallback): that is a syntax error too.
         let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_program(body, source_type)));
-        let mut program = match parsed {
-            Ok(Ok((Parsed::Script(script), _))) => Program::Script(script),
+        let (mut program, recoverable_errors) = match parsed {
+            Ok(Ok((Parsed::Script(script), recoverable))) => (Program::Script(script), recoverable),
             Ok(Ok((Parsed::EsModule, _))) => return Ok(Parsed::EsModule),
             Ok(Err(failure)) => return Err(locate(source, bom_len, failure)),
             Err(_) => {
@@ -88,6 +91,7 @@ pub fn with_script<T>(
             top_level: SyntaxContext::empty().apply_mark(top_level_mark),
             source,
             bom_len,
+            recoverable_errors,
         };
         Ok(Parsed::Script(analyse(&resolved)))
     })

@@ -404,7 +404,8 @@ impl<'a> Walker<'a> {
             self.assigned_at.entry(value.0).or_insert(whole.start);
             self.note_state();
         }
-        let links = linked_by_parent || (!deferred && self.state.exports.same_as(self.state.module_exports));
+        let links = linked_by_parent
+            || (!deferred && self.state.reachable && self.state.exports.same_as(self.state.module_exports));
         let rewrite = self.unless_module_shadowed(if links { rewrite_when_linked } else { rewrite_otherwise });
         let shape = std::mem::take(&mut self.next_assignment_shape);
         let rewritten =
@@ -442,7 +443,8 @@ impl<'a> Walker<'a> {
             self.assigned_at.entry(value.0).or_insert(whole.start);
             self.note_state();
         }
-        let links = linked_by_parent || (!deferred && self.state.exports.same_as(self.state.module_exports));
+        let links = linked_by_parent
+            || (!deferred && self.state.reachable && self.state.exports.same_as(self.state.module_exports));
         self.push_reference(Reference {
             id: range.start,
             target: Target::ModuleExports,
@@ -1475,6 +1477,9 @@ impl<'a> Walker<'a> {
                 // `module.exports = module.exports;`.
                 let linked = if is_whole_statement && self.module_exports_member(&assign.right).is_some() {
                     self.delete_statement(self.list_statement, "exports")
+                } else if is_whole_statement && starts_a_declaration(&assign.right) {
+                    // At the start of a statement `{`, `function` and `class` would begin a block or declaration.
+                    None
                 } else {
                     self.delete_prefix(start..right_start, "exports =")
                 }
@@ -1889,5 +1894,20 @@ struct JumpTarget {
 impl JumpTarget {
     fn new(kind: JumpKind, label: Option<swc_core::ecma::atoms::Atom>) -> JumpTarget {
         JumpTarget { kind, label, breaks: Vec::new(), continues: Vec::new() }
+    }
+}
+
+/// Whether an expression, put at the start of a statement, would be read as a block or a declaration instead.
+fn starts_a_declaration(expression: &Expr) -> bool {
+    match expression {
+        Expr::Object(_) | Expr::Fn(_) | Expr::Class(_) => true,
+        Expr::Assign(assign) => matches!(&assign.left, AssignTarget::Pat(AssignTargetPat::Object(_))),
+        Expr::Seq(sequence) => sequence.exprs.first().is_some_and(|first| starts_a_declaration(first)),
+        Expr::Bin(binary) => starts_a_declaration(&binary.left),
+        Expr::Cond(conditional) => starts_a_declaration(&conditional.test),
+        Expr::Member(member) => starts_a_declaration(&member.obj),
+        Expr::Call(call) => matches!(&call.callee, Callee::Expr(callee) if starts_a_declaration(callee)),
+        Expr::TaggedTpl(tagged) => starts_a_declaration(&tagged.tag),
+        _ => false,
     }
 }

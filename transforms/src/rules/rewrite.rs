@@ -119,6 +119,20 @@ fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_re
     if trace.defines_properties {
         return false;
     }
+    // Once a lost write lands on the export, code that reads the export while the module loads may read it and
+    // take another path (`module.exports.b || (module.exports.parse = …)`).
+    let moves_writes = trace.references.iter().any(|reference| {
+        reference.is_exports()
+            && rewritten.contains(&reference.id)
+            && matches!(reference.usage, Usage::PropertyWrite { .. })
+            && trace.reaches_original(reference) == Some(false)
+    });
+    let reads_export_while_loading = trace.references.iter().any(|reference| {
+        !reference.is_exports() && !reference.deferred && matches!(reference.usage, Usage::Read | Usage::Escape)
+    });
+    if moves_writes && reads_export_while_loading {
+        return false;
+    }
     trace.references.iter().all(|reference| {
         let to_module_exports = reference.is_exports() && rewritten.contains(&reference.id);
         match (&reference.usage, reference.target) {
