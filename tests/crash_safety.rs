@@ -142,7 +142,7 @@ fn sigkill_at_random_moments_leaves_old_or_new_files_and_no_temporaries() {
         }
         let mut child =
             Command::new(BIN).arg("fix").arg(&work).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        let delay = Duration::from_micros(rng.below(full_run.as_micros().max(1) as u64 * 9 / 10));
+        let delay = Duration::from_micros(rng.below(full_run.as_micros().max(1) as u64 * 3 / 4));
         std::thread::sleep(delay);
         let still_running = child.try_wait().unwrap().is_none();
         child.kill().unwrap(); // SIGKILL
