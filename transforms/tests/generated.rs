@@ -472,13 +472,9 @@ fn check_edit(text: &str, edit: &exportfix_transforms::Edit) -> Result<(), Strin
             let code = without_comments(original);
             let words: Vec<&str> =
                 code.split(|c: char| !is_identifier_char(c)).filter(|word| !word.is_empty()).collect();
-            // Known issue "lenient-parse": the engine accepts `var\nexports?` and `var\nexports\``, which Node
-            // rejects, and deletes them whole.
-            let lenient = (code.contains('?') || code.contains('`')) && !strict();
             words.contains(&"exports")
                 && words.iter().all(|word| matches!(*word, "var" | "exports" | "module"))
-                && (lenient
-                    || code.chars().all(|c| c.is_whitespace() || is_identifier_char(c) || "=;.[]\"'".contains(c)))
+                && code.chars().all(|c| c.is_whitespace() || is_identifier_char(c) || "=;.[]\"'".contains(c))
         }
         _ => false,
     };
@@ -1041,10 +1037,44 @@ const REGRESSIONS: &[(&str, &str)] = &[
         "statement-deletion-with-html-comment",
         "var<!--\u{2028}exports",
     ),
+    (
+        // A second form, from long run 3.
+        "repair-changes-later-reads",
+        "module.exports = { dflt: 1 };\nexports.b = \"str\";\nmodule.exports.b || (module.exports.parse = 1);\n",
+    ),
+    (
+        // --unsafe: the fix is refused as an internal error ("the fixed text would not parse"): collapsing the
+        // last reassignment leaves an object literal at the start of a statement, where it is a block.
+        "unsafe-fix-deletes-into-a-block",
+        "exports = 1;\nexports = module.exports = 1;\nreturn;\nexports = { k: 1, 'ü': 2 };\n",
+    ),
+    (
+        // Also with a safe fix (long run 3): deleting `exports = ` before `class {}` leaves a class declaration
+        // without a name; the fix is refused as an internal error.
+        "unsafe-fix-deletes-into-a-block",
+        "try {\nfor (var i = 0; i < 2; i++) {\nreturn;\nexports = class {};\n}\nif (true) {\nexports = 1;\n}\n} catch {\n\n} finally {\n\n}\n",
+    ),
+    (
+        // The same with a function expression, which becomes a function declaration without a name.
+        "unsafe-fix-deletes-into-a-block",
+        "exports = 1;\nexports = module.exports = 1;\nreturn;\nexports = function () {};\n",
+    ),
+    (
+        // lost-export, safe fix: once `b` is rescued onto `module.exports`, `module.exports.b || (...)` no
+        // longer sets `parse`, which the original exported.
+        "repair-changes-later-reads",
+        "module.exports = { dflt: 1 };\nexports.b = function () {};\nmodule.exports.b || (module.exports.parse = 1);\n",
+    ),
+    (
+        // The same leniency: `var\nexports?` (and `var\nexports?exports`, `var\nexports\``) is a syntax error in
+        // Node, but the engine analyses it and, with --style module-exports, deletes it whole.
+        "lenient-parse",
+        "var\nexports?",
+    ),
 ];
 
 /// Failures found by the fuzzer and not fixed yet in the engine. `known_issues` reports whether each still fails;
-/// once one passes it moves to `REGRESSIONS`. Only "lenient-parse" has exemptions (marked "Known issue", lifted
+/// once one passes it moves to `REGRESSIONS`. Only "lenient-parse" has an exemption (marked "Known issue", lifted
 /// by `EXPORTFIX_FUZZ_STRICT=1`); the others are rare enough that the bounded pass's fixed seed does not meet them.
 const KNOWN_ISSUES: &[(&str, &str)] = &[
     (
@@ -1053,34 +1083,6 @@ const KNOWN_ISSUES: &[(&str, &str)] = &[
         // (`return exports` becomes `return module.exports`), so the exported string `ñ` changes. Inherent to any
         // source rewrite; listed so it is a decision, not a surprise.
         "exports.a = function () { return exports; };\nexports.ñ = `tpl ${exports.a}`;\nmodule.exports.a = 1;\n",
-    ),
-    (
-        "repair-changes-later-reads",
-        // A second form, from long run 3.
-        "module.exports = { dflt: 1 };\nexports.b = \"str\";\nmodule.exports.b || (module.exports.parse = 1);\n",
-    ),
-    (
-        "unsafe-fix-deletes-into-a-block",
-        // --unsafe: the fix is refused as an internal error ("the fixed text would not parse"): collapsing the
-        // last reassignment leaves an object literal at the start of a statement, where it is a block.
-        "exports = 1;\nexports = module.exports = 1;\nreturn;\nexports = { k: 1, 'ü': 2 };\n",
-    ),
-    (
-        "unsafe-fix-deletes-into-a-block",
-        // The same with a function expression, which becomes a function declaration without a name.
-        "exports = 1;\nexports = module.exports = 1;\nreturn;\nexports = function () {};\n",
-    ),
-    (
-        "repair-changes-later-reads",
-        // lost-export, safe fix: once `b` is rescued onto `module.exports`, `module.exports.b || (...)` no
-        // longer sets `parse`, which the original exported.
-        "module.exports = { dflt: 1 };\nexports.b = function () {};\nmodule.exports.b || (module.exports.parse = 1);\n",
-    ),
-    (
-        "lenient-parse",
-        // The same leniency: `var\nexports?` (and `var\nexports?exports`, `var\nexports\``) is a syntax error in
-        // Node, but the engine analyses it and, with --style module-exports, deletes it whole.
-        "var\nexports?",
     ),
     (
         "lenient-parse",
