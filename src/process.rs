@@ -82,20 +82,8 @@ fn process_file(candidate: Candidate, options: ProcessOptions) -> FileReport {
         Err(error) => return FileReport::failed(display.clone(), fix_error(display, error)),
     };
 
-    let FixOutcome { analysis, fixed, remaining } = outcome;
-    let mut report = FileReport::new(display);
-    report.findings = match analysis {
-        Analysis::CommonJs(findings) => findings,
-        Analysis::EsModule => {
-            report.skipped = Some(SkipReason::EsModule);
-            Vec::new()
-        }
-    };
-    report.remaining = match options.mode {
-        Mode::Check => report.findings.len(),
-        Mode::Fix => remaining.len(),
-    };
-    let Some(fixed) = fixed.filter(|fixed| *fixed != source) else {
+    let (mut report, fixed) = report_outcome(display, &source, outcome, options.mode);
+    let Some(fixed) = fixed else {
         return report;
     };
     let diff = unified_diff(&report.path, &source, &fixed);
@@ -122,6 +110,24 @@ pub(crate) fn run_fix(
     }))
     .map_err(|_| RunError::Panicked)?
     .map_err(RunError::Fix)
+}
+
+/// The report of one analysed text (its findings, what remains after the fix) and the fixed text when it differs.
+fn report_outcome(display: String, source: &str, outcome: FixOutcome, mode: Mode) -> (FileReport, Option<String>) {
+    let FixOutcome { analysis, fixed, remaining } = outcome;
+    let mut report = FileReport::new(display);
+    report.findings = match analysis {
+        Analysis::CommonJs(findings) => findings,
+        Analysis::EsModule => {
+            report.skipped = Some(SkipReason::EsModule);
+            Vec::new()
+        }
+    };
+    report.remaining = match mode {
+        Mode::Check => report.findings.len(),
+        Mode::Fix => remaining.len(),
+    };
+    (report, fixed.filter(|fixed| fixed != source))
 }
 
 pub(crate) enum RunError {
@@ -155,20 +161,7 @@ pub fn analyse_text(
             Ok(outcome) => outcome,
             Err(error) => return (FileReport::failed(display.clone(), fix_error(display, error)), None),
         };
-        let FixOutcome { analysis, fixed, remaining } = outcome;
-        let mut report = FileReport::new(display);
-        report.findings = match analysis {
-            Analysis::CommonJs(findings) => findings,
-            Analysis::EsModule => {
-                report.skipped = Some(SkipReason::EsModule);
-                Vec::new()
-            }
-        };
-        report.remaining = match options.mode {
-            Mode::Check => report.findings.len(),
-            Mode::Fix => remaining.len(),
-        };
-        let fixed = fixed.filter(|fixed| *fixed != source);
+        let (mut report, fixed) = report_outcome(display, &source, outcome, options.mode);
         if let Some(fixed) = &fixed {
             report.diff = Some(unified_diff(&report.path, &source, fixed));
             report.changed = true;

@@ -468,6 +468,33 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// An assignment to `exports` whose value the model cannot follow (a compound operator, a destructuring or
+    /// loop target): the binding then holds some unknown object, and no text edit can rewrite it.
+    fn assign_exports_unknown(
+        &mut self,
+        ident: &Ident,
+        form: AssignForm,
+        span: Span,
+        whole: Range<usize>,
+    ) -> (Value, Value) {
+        let value = self.merged_unknown(span);
+        self.assign_exports(ident, form, value, whole, false, Rewrite::Impossible, Rewrite::Impossible);
+        value
+    }
+
+    /// The same for `module.exports`.
+    fn assign_module_exports_unknown(
+        &mut self,
+        member: &MemberExpr,
+        form: AssignForm,
+        span: Span,
+        whole: Range<usize>,
+    ) -> (Value, Value) {
+        let value = self.merged_unknown(span);
+        self.assign_module_exports(member, form, value, whole, false, ValueShape::default());
+        value
+    }
+
     // ----- statements ------------------------------------------------------------------------------------------
 
     fn hoist_function_declarations(&mut self, body: &[Stmt]) {
@@ -881,16 +908,11 @@ impl<'a> Walker<'a> {
         match pattern {
             Pat::Ident(binding) => {
                 if self.is_exports(&binding.id) {
-                    let value = self.merged_unknown(binding.id.span);
-                    let whole = self.ident_range(&binding.id);
-                    self.assign_exports(
+                    self.assign_exports_unknown(
                         &binding.id,
                         AssignForm::Pattern,
-                        value,
-                        whole,
-                        false,
-                        Rewrite::Impossible,
-                        Rewrite::Impossible,
+                        binding.id.span,
+                        self.ident_range(&binding.id),
                     );
                 }
             }
@@ -912,16 +934,11 @@ impl<'a> Walker<'a> {
                                 self.eval_conditionally(default);
                             }
                             if self.is_exports(&assign.key.id) {
-                                let value = self.merged_unknown(assign.key.id.span);
-                                let whole = self.ident_range(&assign.key.id);
-                                self.assign_exports(
+                                self.assign_exports_unknown(
                                     &assign.key.id,
                                     AssignForm::Pattern,
-                                    value,
-                                    whole,
-                                    false,
-                                    Rewrite::Impossible,
-                                    Rewrite::Impossible,
+                                    assign.key.id.span,
+                                    self.ident_range(&assign.key.id),
                                 );
                             }
                         }
@@ -941,21 +958,14 @@ impl<'a> Walker<'a> {
     /// An expression used as a destructuring or `for-in` target.
     fn bind_target_expression(&mut self, expression: &Expr) {
         if let Some(ident) = self.exports_ident(expression) {
-            let value = self.merged_unknown(ident.span);
-            let whole = self.ident_range(ident);
-            self.assign_exports(
-                ident,
-                AssignForm::Pattern,
-                value,
-                whole,
-                false,
-                Rewrite::Impossible,
-                Rewrite::Impossible,
-            );
+            self.assign_exports_unknown(ident, AssignForm::Pattern, ident.span, self.ident_range(ident));
         } else if let Some(member) = self.module_exports_member(expression) {
-            let value = self.merged_unknown(member.span);
-            let whole = self.module_exports_range(member);
-            self.assign_module_exports(member, AssignForm::Pattern, value, whole, false, ValueShape::default());
+            self.assign_module_exports_unknown(
+                member,
+                AssignForm::Pattern,
+                member.span,
+                self.module_exports_range(member),
+            );
         } else if let Expr::Member(member) = unparen(expression) {
             self.write_member(member);
         } else {
@@ -1255,28 +1265,9 @@ impl<'a> Walker<'a> {
             }
             Expr::Update(update) => {
                 if let Some(ident) = self.exports_ident(&update.arg) {
-                    let value = self.merged_unknown(span);
-                    let whole = self.range(span);
-                    self.assign_exports(
-                        ident,
-                        AssignForm::Compound,
-                        value,
-                        whole,
-                        false,
-                        Rewrite::Impossible,
-                        Rewrite::Impossible,
-                    );
+                    self.assign_exports_unknown(ident, AssignForm::Compound, span, self.range(span));
                 } else if let Some(member) = self.module_exports_member(&update.arg) {
-                    let value = self.merged_unknown(span);
-                    let whole = self.range(span);
-                    self.assign_module_exports(
-                        member,
-                        AssignForm::Compound,
-                        value,
-                        whole,
-                        false,
-                        ValueShape::default(),
-                    );
+                    self.assign_module_exports_unknown(member, AssignForm::Compound, span, self.range(span));
                 } else if let Expr::Member(member) = unparen(&update.arg) {
                     self.write_member(member);
                 } else {
@@ -1420,9 +1411,12 @@ impl<'a> Walker<'a> {
 
     fn write_or_delete_member(&mut self, member: &MemberExpr, deletes: bool) {
         if self.is_module_exports(member) {
-            let value = self.merged_unknown(member.span);
-            let whole = self.module_exports_range(member);
-            self.assign_module_exports(member, AssignForm::Compound, value, whole, false, ValueShape::default());
+            self.assign_module_exports_unknown(
+                member,
+                AssignForm::Compound,
+                member.span,
+                self.module_exports_range(member),
+            );
             return;
         }
         let property = member_name(&member.prop);
@@ -1454,17 +1448,7 @@ impl<'a> Walker<'a> {
                     if assign.op.may_short_circuit() {
                         self.join_into(before, span);
                     }
-                    let value = self.merged_unknown(span);
-                    let whole = self.range(span);
-                    self.assign_exports(
-                        &binding.id,
-                        AssignForm::Compound,
-                        value,
-                        whole,
-                        false,
-                        Rewrite::Impossible,
-                        Rewrite::Impossible,
-                    );
+                    let value = self.assign_exports_unknown(&binding.id, AssignForm::Compound, span, self.range(span));
                     return value;
                 }
                 let value = self.eval_assigned_linking(&assign.right, LinkSide::Exports);
@@ -1496,16 +1480,8 @@ impl<'a> Walker<'a> {
                     if assign.op.may_short_circuit() {
                         self.join_into(before, span);
                     }
-                    let value = self.merged_unknown(span);
-                    let whole = self.range(span);
-                    self.assign_module_exports(
-                        member,
-                        AssignForm::Compound,
-                        value,
-                        whole,
-                        false,
-                        ValueShape::default(),
-                    );
+                    let value =
+                        self.assign_module_exports_unknown(member, AssignForm::Compound, span, self.range(span));
                     return value;
                 }
                 let is_whole_statement =
