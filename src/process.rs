@@ -70,12 +70,10 @@ fn process_file(candidate: Candidate, options: ProcessOptions) -> FileReport {
             return FileReport::failed(display, error);
         }
     };
-    // The lexical pre-filter: a file that cannot have a finding is not parsed (so a syntax error in it is not
-    // reported either: README, Performance).
+    // The lexical pre-filter: a file that cannot have a finding is only parsed, so that a syntax error in it is
+    // still reported, never analysed or fixed.
     if !exportfix_transforms::prefilter::may_have_findings(&source, &options.settings) {
-        let mut report = FileReport::new(display);
-        report.skipped = Some(SkipReason::NoExportsMention);
-        return report;
+        return syntax_check(display, &source, source_type);
     }
     let outcome = match run_fix(&source, source_type, options) {
         Ok(outcome) => outcome,
@@ -110,6 +108,23 @@ pub(crate) fn run_fix(
     }))
     .map_err(|_| RunError::Panicked)?
     .map_err(RunError::Fix)
+}
+
+/// The report of a file the pre-filter proved finding-free: skipped, unless it does not parse.
+fn syntax_check(display: String, source: &str, source_type: exportfix_transforms::SourceType) -> FileReport {
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        exportfix_transforms::analyze(source, source_type, &exportfix_transforms::Settings::default())
+    }));
+    let mut report = FileReport::new(display.clone());
+    match parsed {
+        Ok(Ok(Analysis::EsModule)) => report.skipped = Some(SkipReason::EsModule),
+        Ok(Ok(Analysis::CommonJs(_))) => report.skipped = Some(SkipReason::NoExportsMention),
+        Ok(Err(syntax)) => {
+            return FileReport::failed(display.clone(), fix_error(display, RunError::Fix(FixError::Syntax(syntax))))
+        }
+        Err(_) => return FileReport::failed(display.clone(), fix_error(display, RunError::Panicked)),
+    }
+    report
 }
 
 /// The report of one analysed text (its findings, what remains after the fix) and the fixed text when it differs.

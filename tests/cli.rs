@@ -802,7 +802,7 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
-fn the_pre_filter_skips_files_without_a_bare_exports_unparsed() {
+fn files_without_a_bare_exports_are_only_parsed_and_their_syntax_errors_still_reported() {
     let project = Project::new();
     project
         .write("only-module-exports.js", "module.exports = function () {};\n")
@@ -813,7 +813,9 @@ fn the_pre_filter_skips_files_without_a_bare_exports_unparsed() {
     assert_eq!(run.code, Some(2), "{run:?}");
     let report = run.json();
     let errors = report["errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 1, "a file that cannot have a finding is not parsed: {run:?}");
-    assert_eq!(errors[0]["path"], "broken-with-exports.js");
-    assert_eq!(report["summary"]["skipped"]["no_exports_mention"], 3, "{run:?}");
+    let paths: Vec<&str> = errors.iter().filter_map(|error| error["path"].as_str()).collect();
+    assert_eq!(paths, ["broken-with-exports.js", "broken-without-exports.js"], "{run:?}");
+    assert_eq!(errors[1]["line"], 1);
+    assert!(errors[1]["message"].as_str().unwrap().starts_with("syntax error: "), "{run:?}");
+    assert_eq!(report["summary"]["skipped"]["no_exports_mention"], 2, "{run:?}");
 }
