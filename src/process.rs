@@ -112,9 +112,7 @@ pub(crate) fn run_fix(
 
 /// The report of a file the pre-filter proved finding-free: skipped, unless it does not parse.
 fn syntax_check(display: String, source: &str, source_type: exportfix_transforms::SourceType) -> FileReport {
-    let parsed = catch_unwind(AssertUnwindSafe(|| {
-        exportfix_transforms::analyze(source, source_type, &exportfix_transforms::Settings::default())
-    }));
+    let parsed = catch_unwind(AssertUnwindSafe(|| exportfix_transforms::check_syntax(source, source_type)));
     let mut report = FileReport::new(display.clone());
     match parsed {
         Ok(Ok(Analysis::EsModule)) => report.skipped = Some(SkipReason::EsModule),

@@ -53,9 +53,25 @@ impl Analysis {
     }
 }
 
+/// For the soundness tests: whether the cheap check before resolution ([`model::may_use_exports_unresolved`]) keeps
+/// the text whenever the resolved one would. `None` when the text is not a CommonJS script.
+#[doc(hidden)]
+pub fn resolution_gate_is_sound_on(source: &str, source_type: SourceType) -> Option<bool> {
+    model::answers_before_and_after_resolution(source, source_type).map(|(before, after)| before || !after)
+}
+
+/// Only parses one file's text: whether it is a CommonJS script (reported with no findings) or an ES module. For
+/// a file the [`prefilter`] proved finding-free, this is what remains of [`analyze`]: its syntax errors.
+pub fn check_syntax(source: &str, source_type: SourceType) -> Result<Analysis, SyntaxError> {
+    Ok(match parse::syntax_only(source, source_type)? {
+        parse::Parsed::EsModule => Analysis::EsModule,
+        parse::Parsed::Script(()) => Analysis::CommonJs(Vec::new()),
+    })
+}
+
 /// Analyses one file's text. Fails only when the text is not JavaScript (or TypeScript) that Node could load.
 pub fn analyze(source: &str, source_type: SourceType, settings: &Settings) -> Result<Analysis, SyntaxError> {
-    let parsed = parse::with_script(source, source_type, |script| {
+    let parsed = parse::with_script(source, source_type, model::may_use_exports_unresolved, |script| {
         if !model::may_use_exports(script) {
             return Vec::new();
         }

@@ -59,26 +59,35 @@ pub enum Parsed<T> {
     Script(T),
 }
 
+/// Parses `source` without resolving it: whether it is a CommonJS script Node could load or an ES module.
+pub fn syntax_only(source: &str, source_type: SourceType) -> Result<Parsed<()>, SyntaxError> {
+    GLOBALS.set(&Default::default(), || {
+        parse_located(source, source_type).map(|parsed| match parsed {
+            Parsed::EsModule => Parsed::EsModule,
+            Parsed::Script(_) => Parsed::Script(()),
+        })
+    })
+}
+
 /// Parses `source` and, for a CommonJS script, runs `analyse` on it with swc's `GLOBALS` set for this thread.
-pub fn with_script<T>(
+/// Resolving every identifier is a whole pass over the tree, so it runs only when `worth_resolving` says the
+/// unresolved script may need it; otherwise the result is `T::default()`.
+pub fn with_script<T: Default>(
     source: &str,
     source_type: SourceType,
+    worth_resolving: impl FnOnce(&Script) -> bool,
     analyse: impl FnOnce(&ResolvedScript<'_>) -> T,
 ) -> Result<Parsed<T>, SyntaxError> {
-    let bom_len = if source.starts_with(BOM) { BOM.len() } else { 0 };
-    let body = &source[bom_len..];
+    let bom_len = bom_len(source);
     GLOBALS.set(&Default::default(), || {
-        // swc's parser panics on a few malformed inputs (`<a:b.c` in the JSX fallback): that is a syntax error too.
-        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_program(body, source_type)));
-        let (mut program, recoverable_errors) = match parsed {
-            Ok(Ok((Parsed::Script(script), recoverable))) => (Program::Script(script), recoverable),
-            Ok(Ok((Parsed::EsModule, _))) => return Ok(Parsed::EsModule),
-            Ok(Err(failure)) => return Err(locate(source, bom_len, failure)),
-            Err(_) => {
-                let message = "the parser failed on this text".to_string();
-                return Err(SyntaxError { message, offset: bom_len, line: 1, column: 1 });
-            }
+        let (script, recoverable_errors) = match parse_located(source, source_type)? {
+            Parsed::Script(parsed) => parsed,
+            Parsed::EsModule => return Ok(Parsed::EsModule),
         };
+        if !worth_resolving(&script) {
+            return Ok(Parsed::Script(T::default()));
+        }
+        let mut program = Program::Script(script);
         let unresolved_mark = Mark::new();
         let top_level_mark = Mark::new();
         resolver(unresolved_mark, top_level_mark, source_type.is_typescript()).process(&mut program);
@@ -95,6 +104,30 @@ pub fn with_script<T>(
         };
         Ok(Parsed::Script(analyse(&resolved)))
     })
+}
+
+fn bom_len(source: &str) -> usize {
+    if source.starts_with(BOM) {
+        BOM.len()
+    } else {
+        0
+    }
+}
+
+/// Parses `source` (after its byte order mark), locating a failure in the original text. Needs swc's `GLOBALS`.
+fn parse_located(source: &str, source_type: SourceType) -> Result<Parsed<(Script, usize)>, SyntaxError> {
+    let bom_len = bom_len(source);
+    let body = &source[bom_len..];
+    // swc's parser panics on a few malformed inputs (`<a:b.c` in the JSX fallback): that is a syntax error too.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_program(body, source_type))) {
+        Ok(Ok((Parsed::Script(script), recoverable))) => Ok(Parsed::Script((script, recoverable))),
+        Ok(Ok((Parsed::EsModule, _))) => Ok(Parsed::EsModule),
+        Ok(Err(failure)) => Err(locate(source, bom_len, failure)),
+        Err(_) => {
+            let message = "the parser failed on this text".to_string();
+            Err(SyntaxError { message, offset: bom_len, line: 1, column: 1 })
+        }
+    }
 }
 
 /// Node wraps a CommonJS file in a function, so it is a sloppy-mode script where a top-level `return` is legal.

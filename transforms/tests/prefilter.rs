@@ -1,5 +1,7 @@
 //! Soundness of the lexical pre-filter (`exportfix_transforms::prefilter`): every file it skips is run through
-//! the full analysis, under both styles, and must have no finding.
+//! the full analysis, under both styles, and must have no finding. Every file it keeps checks the second cheap
+//! gate, the one before resolution (`model::gate`): it must keep every script whose resolved form may use the
+//! module's `exports`.
 //!
 //! - `fixtures_and_generated`: the fixture corpus and a generated set of tricky spellings, always.
 //! - `corpus`: every `.js`/`.cjs`/`.jsx`/`.ts`/`.cts`/`.tsx` file of the pinned corpus (`target/corpus/node_modules`,
@@ -10,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use exportfix_transforms::prefilter::may_have_findings;
-use exportfix_transforms::{analyze, FileClass, Settings, SourceType, Style};
+use exportfix_transforms::{analyze, resolution_gate_is_sound_on, FileClass, Settings, SourceType, Style};
 
 const STACK: usize = 256 * 1024 * 1024;
 
@@ -30,6 +32,8 @@ fn findings(source: &str, source_type: SourceType) -> Vec<String> {
 /// Checks one text; returns whether it was skipped. Panics when a skipped text has a finding.
 fn check_text(name: &str, source: &str, source_type: SourceType) -> bool {
     if may_have_findings(source, &Settings::default()) {
+        let gate = resolution_gate_is_sound_on(source, source_type);
+        assert_ne!(gate, Some(false), "the check before resolution drops {name}, which may use `exports`");
         return false;
     }
     let found = findings(source, source_type);
@@ -198,7 +202,7 @@ fn fixtures_and_generated() {
     source_files(&root.join("examples"), &mut files);
     assert!(!files.is_empty(), "no fixtures found");
     let (total, skipped) = check_files(files, 2);
-    println!("fixtures: {total} files, {skipped} skipped by the pre-filter, none has a finding");
+    println!("fixtures: {total} files, {skipped} skipped by the pre-filter, none has a finding; the gate before resolution kept every other one that needs it");
 
     let programs = generated();
     let count = programs.len();
@@ -216,7 +220,7 @@ fn fixtures_and_generated() {
         .expect("spawn")
         .join()
         .expect("a generated program has findings although the pre-filter skips it");
-    println!("generated: {count} programs, {skipped} skipped by the pre-filter, none has a finding");
+    println!("generated: {count} programs, {skipped} skipped by the pre-filter, none has a finding; the gate before resolution kept every other one that needs it");
     assert!(skipped > 0 && skipped < count, "the generated set must exercise both outcomes");
 }
 
@@ -234,6 +238,6 @@ fn corpus() {
     source_files(&root, &mut files);
     let threads = std::thread::available_parallelism().map_or(2, |threads| threads.get());
     let (total, skipped) = check_files(files, threads);
-    println!("corpus {}: {total} files, {skipped} skipped by the pre-filter, none has a finding", root.display());
+    println!("corpus {}: {total} files, {skipped} skipped by the pre-filter, none has a finding; the gate before resolution kept every other one that needs it", root.display());
     assert!(total > 0);
 }

@@ -5,16 +5,15 @@
 //! would every reference see, and what would the module export?". [`ExportModel::simulate`] answers it by walking
 //! the program in evaluation order with an abstract state per binding (see [`value`]).
 
+mod gate;
 mod value;
 mod walker;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use swc_core::ecma::ast::{Expr, Ident, Stmt, UnaryExpr, UnaryOp};
-use swc_core::ecma::visit::{Visit, VisitWith};
-
 use crate::parse::ResolvedScript;
+pub use gate::{answers_before_and_after_resolution, may_use_exports, may_use_exports_unresolved};
 pub use value::{State, Value};
 
 /// The object `exports` and `module.exports` both start as.
@@ -247,48 +246,6 @@ fn reach(target: Value, exported: Value) -> Option<bool> {
 pub enum Unanalysable {
     /// `with` or a direct `eval` can reach `exports` under other names.
     DynamicScope,
-}
-
-/// Whether the script may use the module's own `exports` other than as a `typeof` operand: an identifier
-/// `exports` that no declaration binds (or a top-level one, which may be the wrapper's parameter), anywhere but
-/// directly under `typeof`. Without one the model has no such reference and no rule can report anything, so the
-/// analysis stops here: one cheap read-only pass instead of the model's walks (bundles whose `exports` are all
-/// parameters of module functions are the common case).
-pub fn may_use_exports(script: &ResolvedScript<'_>) -> bool {
-    let mut finder = ExportsFinder { unresolved: script.unresolved, top_level: script.top_level, found: false };
-    script.script.visit_with(&mut finder);
-    finder.found
-}
-
-struct ExportsFinder {
-    unresolved: swc_core::common::SyntaxContext,
-    top_level: swc_core::common::SyntaxContext,
-    found: bool,
-}
-
-impl Visit for ExportsFinder {
-    fn visit_stmt(&mut self, statement: &Stmt) {
-        if !self.found {
-            statement.visit_children_with(self);
-        }
-    }
-
-    fn visit_unary_expr(&mut self, unary: &UnaryExpr) {
-        let mut operand = &*unary.arg;
-        while let Expr::Paren(inner) = operand {
-            operand = &inner.expr;
-        }
-        if unary.op == UnaryOp::TypeOf && matches!(operand, Expr::Ident(ident) if &*ident.sym == "exports") {
-            return;
-        }
-        unary.visit_children_with(self);
-    }
-
-    fn visit_ident(&mut self, ident: &Ident) {
-        if &*ident.sym == "exports" && (ident.ctxt == self.unresolved || ident.ctxt == self.top_level) {
-            self.found = true;
-        }
-    }
 }
 
 pub struct ExportModel<'a> {
