@@ -1,5 +1,6 @@
 //! exportfix: find and fix CommonJS export bugs. See `exportfix --help`.
 
+mod allocator;
 mod classify;
 mod cli;
 mod config;
@@ -20,12 +21,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// The engine builds and drops a syntax tree of many small boxes per file, on every worker at once: glibc's
-/// allocator spent about a third of the run in malloc and free (docs/benchmarks.md); mimalloc's per-thread heaps
-/// do not.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    allocator::configure();
     run::run(cli::Cli::parse())
 }
