@@ -116,7 +116,7 @@ fn syntax_check(display: String, source: &str, source_type: exportfix_transforms
     let mut report = FileReport::new(display.clone());
     match parsed {
         Ok(Ok(Analysis::EsModule)) => report.skipped = Some(SkipReason::EsModule),
-        Ok(Ok(Analysis::CommonJs(_))) => report.skipped = Some(SkipReason::NoExportsMention),
+        Ok(Ok(Analysis::CommonJs(_))) => report.skipped = Some(SkipReason::NoPossibleFinding),
         Ok(Err(syntax)) => {
             return FileReport::failed(display.clone(), fix_error(display, RunError::Fix(FixError::Syntax(syntax))))
         }

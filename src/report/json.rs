@@ -30,7 +30,7 @@
 //!     "errors": 1,                  // entries in "errors"
 //!     "elapsed_ms": 40,
 //!     "findings_by_rule": { "lost-export": 2, "mixed-exports": 1 },   // rules that found nothing are absent
-//!     "skipped": { "es_modules": 4, "no_exports_mention": 0, "excluded": 1 }   // not analysed, by reason
+//!     "skipped": { "es_modules": 4, "no_possible_finding": 0, "excluded": 1 }   // not analysed, by reason
 //!   }
 //! }
 //! ```
@@ -90,7 +90,7 @@ struct JsonSummary {
 #[derive(Debug, Serialize)]
 struct JsonSkipped {
     es_modules: usize,
-    no_exports_mention: usize,
+    no_possible_finding: usize,
     excluded: usize,
 }
 
@@ -115,7 +115,7 @@ fn to_json(report: &RunReport) -> JsonReport<'_> {
             elapsed_ms: summary.elapsed_ms,
             skipped: JsonSkipped {
                 es_modules: summary.skipped.es_modules,
-                no_exports_mention: summary.skipped.no_exports_mention,
+                no_possible_finding: summary.skipped.no_possible_finding,
                 excluded: summary.skipped.excluded,
             },
             findings_by_rule: summary.findings_by_rule,

@@ -60,9 +60,8 @@ pub struct FileReport {
 pub enum SkipReason {
     /// It has `import`/`export` declarations.
     EsModule,
-    /// It never mentions a bare `exports` (the lexical pre-filter): nothing to find.
-    #[allow(dead_code)] // set by the lexical pre-filter once it lands
-    NoExportsMention,
+    /// The lexical pre-filter proved that no rule can report anything in it (it was only parsed).
+    NoPossibleFinding,
 }
 
 impl FileReport {
@@ -99,14 +98,14 @@ pub struct Skipped {
     /// `.mjs`/`.mts` files, files in a `"type": "module"` package and files with `import`/`export` declarations.
     pub es_modules: usize,
     /// Files that never mention a bare `exports`.
-    pub no_exports_mention: usize,
+    pub no_possible_finding: usize,
     /// Files and directories matching an exclude glob.
     pub excluded: usize,
 }
 
 impl Skipped {
     pub fn total(&self) -> usize {
-        self.es_modules + self.no_exports_mention + self.excluded
+        self.es_modules + self.no_possible_finding + self.excluded
     }
 }
 
@@ -166,7 +165,7 @@ impl RunReport {
         for file in &self.files {
             match file.skipped {
                 Some(SkipReason::EsModule) => skipped.es_modules += 1,
-                Some(SkipReason::NoExportsMention) => skipped.no_exports_mention += 1,
+                Some(SkipReason::NoPossibleFinding) => skipped.no_possible_finding += 1,
                 None => {}
             }
         }

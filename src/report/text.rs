@@ -158,8 +158,8 @@ pub fn summary_line(mode: Mode, summary: &Summary) -> String {
         if skipped.es_modules > 0 {
             reasons.push(plural(skipped.es_modules, "ES module", "ES modules"));
         }
-        if skipped.no_exports_mention > 0 {
-            reasons.push(format!("{} without `exports`", plural(skipped.no_exports_mention, "file", "files")));
+        if skipped.no_possible_finding > 0 {
+            reasons.push(format!("{} no rule applies to", plural(skipped.no_possible_finding, "file", "files")));
         }
         if skipped.excluded > 0 {
             reasons.push(format!("{} excluded", skipped.excluded));
@@ -200,13 +200,13 @@ mod tests {
         );
         let detailed = Summary {
             findings_by_rule: [("lost-export", 1), ("mixed-exports", 1)].into_iter().collect(),
-            skipped: crate::report::Skipped { es_modules: 2, no_exports_mention: 1, excluded: 1 },
+            skipped: crate::report::Skipped { es_modules: 2, no_possible_finding: 1, excluded: 1 },
             ..summary
         };
         assert_eq!(
             summary_line(Mode::Check, &detailed),
             "Scanned 1 file: 2 findings (1 fixable), 1 file would change, 0 errors in 7ms; by rule: lost-export 1, \
-             mixed-exports 1; skipped 2 ES modules, 1 file without `exports`, 1 excluded"
+             mixed-exports 1; skipped 2 ES modules, 1 file no rule applies to, 1 excluded"
         );
     }
 }

@@ -20,23 +20,46 @@
 //! Anything else keeps the file, including occurrences inside strings, comments and regular expressions: those
 //! only make the filter keep files it could have skipped, never the reverse. Identifiers may be spelled with
 //! Unicode escapes (`\u0065xports` is the identifier `exports`), so a file containing a `\u` escape that decodes
-//! to one of the letters of `exports` is always kept.
+//! to one of the letters of `exports` or `module` is always kept.
+//!
+//! ## Without `module`, only reassigning `exports` can be a bug
+//! Under the default style (`--style mixed`), `mixed-exports` needs `module.exports` beside `exports`, and
+//! `lost-export` needs `module.exports` or `exports` reassigned: each needs an identifier `module`, or an
+//! assignment to `exports` itself, as `exports-reassign` does. So a file whose references to `exports` all stand
+//! where no assignment can (before `.`, `[` or `(`, as an argument `(exports,` or `, exports)`, and the like;
+//! [`may_be_assigned`] lists them) and whose every `module` is harmless in the same sense as above (a longer
+//! identifier or a property name; a `module` in a string or comment keeps the file) cannot have a finding under
+//! that style either. `--style module-exports` reports any use of `exports`, so it does not get this second test.
 //!
 //! ## What skipping means
-//! A skipped file is never parsed, so a syntax error in it is not reported, and whether it is an ES module is not
-//! decided: it simply has nothing to report. The soundness of the filter is checked by running the full analysis
-//! on every file it skips (the fixtures, a generated set, and the pinned corpus) and asserting no finding.
+//! A skipped file is never analysed: the CLI only parses it, to report a syntax error. The soundness of the
+//! filter is checked by running the full analysis on every file it skips (the fixtures, a generated set, and the
+//! pinned corpus) and asserting no finding.
 
-use crate::Settings;
+use crate::{Settings, Style};
 
-/// Whether `source` may produce a finding. `false` is a proof that the full analysis, under any [`Settings`],
-/// finds nothing (or fails to parse); `true` means the file must be analysed.
-pub fn may_have_findings(source: &str, _settings: &Settings) -> bool {
+/// Whether `source` may produce a finding under `settings`. `false` is a proof that the full analysis under
+/// these settings finds nothing (or fails to parse); `true` means the file must be analysed.
+pub fn may_have_findings(source: &str, settings: &Settings) -> bool {
     let bytes = source.as_bytes();
-    if has_escape_of_exports_letter(source) {
+    if has_escape_of_letter(source) {
         return true;
     }
-    source.match_indices("exports").any(|(start, _)| !harmless(bytes, start))
+    let mut references =
+        source.match_indices("exports").map(|(start, _)| start).filter(|&start| !harmless(bytes, start));
+    match settings.style {
+        Style::ModuleExports => references.next().is_some(),
+        Style::Mixed => {
+            let mut referenced = false;
+            for start in references {
+                if may_be_assigned(bytes, start) {
+                    return true;
+                }
+                referenced = true;
+            }
+            referenced && has_module_reference(source)
+        }
+    }
 }
 
 const WORD: &[u8] = b"exports";
@@ -52,10 +75,7 @@ fn is_blank(byte: u8) -> bool {
 /// Whether the occurrence of `exports` at `start` cannot be a non-`typeof` reference to the identifier.
 fn harmless(bytes: &[u8], start: usize) -> bool {
     let end = start + WORD.len();
-    if bytes.get(end).is_some_and(|&byte| is_ident_byte(byte)) {
-        return true;
-    }
-    if start > 0 && is_ident_byte(bytes[start - 1]) {
+    if not_an_identifier(bytes, start, end) {
         return true;
     }
     let before = skip_blanks_back(bytes, start);
@@ -68,6 +88,77 @@ fn harmless(bytes: &[u8], start: usize) -> bool {
         Some(_) => preceded_by_typeof(bytes, start) && ends_operand(bytes, end),
         None => false,
     }
+}
+
+/// Whether the word at `start..end` is part of a longer identifier.
+fn not_an_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
+    bytes.get(end).is_some_and(|&byte| is_ident_byte(byte)) || (start > 0 && is_ident_byte(bytes[start - 1]))
+}
+
+/// Whether some `module` may be the identifier: anywhere but inside a longer identifier or after a member dot.
+fn has_module_reference(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    source.match_indices("module").any(|(start, word)| {
+        if not_an_identifier(bytes, start, start + word.len()) {
+            return false;
+        }
+        let before = skip_blanks_back(bytes, start);
+        !(before > 0 && bytes[before - 1] == b'.' && member_dot(bytes, before - 1))
+    })
+}
+
+/// Whether the `exports` reference at `start` may be the target of an assignment (`exports = …`, `exports += …`,
+/// `exports++`, `--exports`, a destructuring target, a `for…in`/`for…of` head), judged by the bytes around it.
+/// Only what cannot be an assignment target counts as not: a member access, a call, a comparison, a condition,
+/// `;`, a parameter or argument `(exports,`, `, exports)` or `(exports)` followed by what cannot follow an
+/// assignment target. Comments, other whitespace and anything unlisted count as an assignment.
+fn may_be_assigned(bytes: &[u8], start: usize) -> bool {
+    let before = skip_whitespace_back(bytes, start);
+    let previous = before.checked_sub(1).map(|index| bytes[index]);
+    if matches!(previous, Some(b'+' | b'-')) {
+        return true;
+    }
+    let after = skip_whitespace(bytes, start + WORD.len());
+    match bytes.get(after) {
+        Some(b',') => previous != Some(b'('),
+        Some(b')') => match previous {
+            Some(b',') => false,
+            Some(b'(') => parenthesized_may_be_assigned(bytes, after + 1),
+            _ => true,
+        },
+        _ => assigned_before(bytes, after),
+    }
+}
+
+/// Whether `(exports)` followed by the text at `at` may be an assignment target. Another `)` may close an outer
+/// parenthesis (`((exports)) = 1`) and `,` or `}` may continue a pattern (`[(exports), a] = b`): both count.
+fn parenthesized_may_be_assigned(bytes: &[u8], at: usize) -> bool {
+    let at = skip_whitespace(bytes, at);
+    // `function (exports) {`: a parameter list.
+    bytes.get(at) != Some(&b'{') && assigned_before(bytes, at)
+}
+
+/// Whether the token at `at`, following an expression, may assign it; `false` only for tokens that cannot follow
+/// an assignment target: `.` `[` `(` (member access and calls), `;`, `:`, `?` but not `??=`, `==`/`===`, `!=`,
+/// `=>` (a parameter list), `&&`/`||` but not `&&=`/`||=`, and the end of the text.
+fn assigned_before(bytes: &[u8], at: usize) -> bool {
+    let rest = &bytes[at.min(bytes.len())..];
+    match rest.first() {
+        None | Some(b'.' | b'[' | b'(' | b';' | b':') => false,
+        Some(b'?') => rest.starts_with(b"??="),
+        Some(b'=') => !matches!(rest.get(1), Some(b'=' | b'>')),
+        Some(b'!') => !rest.starts_with(b"!="),
+        Some(b'&') => !rest.starts_with(b"&&") || rest.starts_with(b"&&="),
+        Some(b'|') => !rest.starts_with(b"||") || rest.starts_with(b"||="),
+        Some(_) => true,
+    }
+}
+
+fn skip_whitespace_back(bytes: &[u8], mut at: usize) -> usize {
+    while at > 0 && (bytes[at - 1].is_ascii_whitespace() || bytes[at - 1] == 0x0b) {
+        at -= 1;
+    }
+    at
 }
 
 /// Whether the `.` at `dot` is a member access dot (not the end of `...` or of a number literal).
@@ -136,9 +227,9 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// Whether the text has a `\u` escape (`\uXXXX` or `\u{X…}`) for one of the letters of `exports`, in either case
-/// of hex digits. Any other escape cannot help spell the identifier.
-fn has_escape_of_exports_letter(source: &str) -> bool {
+/// Whether the text has a `\u` escape (`\uXXXX` or `\u{X…}`) for one of the letters of `exports` or `module`, in
+/// either case of hex digits. Any other escape cannot help spell either identifier.
+fn has_escape_of_letter(source: &str) -> bool {
     let bytes = source.as_bytes();
     source.match_indices("\\u").any(|(start, _)| {
         let rest = &bytes[start + 2..];
@@ -157,7 +248,7 @@ fn has_escape_of_exports_letter(source: &str) -> bool {
             // Not hex digits: an invalid escape, which no identifier can contain.
             return false;
         };
-        char::from_u32(code).is_some_and(|letter| letter.is_ascii() && WORD.contains(&(letter as u8)))
+        char::from_u32(code).is_some_and(|letter| letter.is_ascii() && b"exportsmodule".contains(&(letter as u8)))
     })
 }
 
@@ -165,8 +256,13 @@ fn has_escape_of_exports_letter(source: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Skipped under both styles.
     fn skips(source: &str) -> bool {
-        !may_have_findings(source, &Settings::default())
+        skips_under(Style::ModuleExports, source) && skips_under(Style::Mixed, source)
+    }
+
+    fn skips_under(style: Style, source: &str) -> bool {
+        !may_have_findings(source, &Settings { style })
     }
 
     #[test]
@@ -220,7 +316,90 @@ mod tests {
             "var exports = 1",
             "function exports() {}",
         ] {
-            assert!(!skips(source), "{source:?} must be kept");
+            assert!(!skips_under(Style::ModuleExports, source), "{source:?} must be kept");
+        }
+    }
+
+    #[test]
+    fn without_module_keeps_every_possible_assignment_to_exports() {
+        for source in [
+            "exports = 1",
+            "exports\n= 1",
+            "exports += 1",
+            "exports ||= {}",
+            "exports &&= x",
+            "exports ??= {}",
+            "exports++",
+            "--exports",
+            "exports | 0",
+            "[exports] = a",
+            "[a, exports] = b",
+            "[exports, a] = b",
+            "[a, exports, b] = c",
+            "[(exports)] = a",
+            "[(exports), a] = b",
+            "({ exports } = a)",
+            "({ a: exports } = b)",
+            "({ a: exports, b } = c)",
+            "({ a: (exports) } = b)",
+            "({ exports = 1 } = a)",
+            "[...exports] = a",
+            "(exports) = 1",
+            "((exports)) = 1",
+            "(exports) += 1",
+            "for (exports in a) {}",
+            "for (exports of a) {}",
+            "for ((exports) in a) {}",
+            "exports /* a */ = 1",
+            "exports // a\n= 1",
+            "exports\u{a0}= 1",
+            "var exports = 1",
+            "var exports, a = 1",
+            "exports.a = 1; \\u006dodule.exports = {}",
+            "exports.a = 1; m\\u{6f}dule.exports = {}",
+        ] {
+            assert!(!skips_under(Style::Mixed, source), "{source:?} must be kept");
+        }
+    }
+
+    #[test]
+    fn without_module_keeps_files_that_name_it() {
+        for source in [
+            "exports.a = 1; module.exports.b = 2;",
+            "exports.a = 1; module.exports = {};",
+            "exports.a = 1; typeof module",
+            "exports.a = 1; f(module)",
+            "exports.a = 1; var s = 'module'",
+            "exports.a = 1; // the module\n",
+            "exports.a = 1; 1. module",
+        ] {
+            assert!(!skips_under(Style::Mixed, source), "{source:?} must be kept");
+        }
+    }
+
+    #[test]
+    fn without_module_skips_files_that_only_use_exports() {
+        for source in [
+            "exports.a = 1;",
+            "exports['a'] = 1; exports.b = exports.a;",
+            "exports(1);",
+            "Object.defineProperty(exports, '__esModule', { value: true });\nexports.x = void 0;",
+            "__exportStar(require('./a'), exports);",
+            "(function (exports) { exports.a = 1; })(exports);",
+            "factory(exports) ;",
+            "var f = function (exports) {\n};",
+            "if (exports) {}",
+            "x = exports ? 1 : 2; y = exports ?? 3;",
+            "x = exports == null || exports != null && exports === 1;",
+            "var f = exports => 1;",
+            "var f = (exports) => 1;",
+            "var o = { exports: 1 };",
+            "exports;",
+            "exports",
+            "mymodule.exports = 1; exports.a = 1; a.module = 2; modules = 3;",
+        ] {
+            assert!(skips_under(Style::Mixed, source), "{source:?} must be skipped under the default style");
+            assert!(!skips_under(Style::ModuleExports, source), "{source:?} must be kept under module-exports");
         }
     }
 }
