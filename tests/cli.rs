@@ -817,5 +817,5 @@ fn files_without_a_bare_exports_are_only_parsed_and_their_syntax_errors_still_re
     assert_eq!(paths, ["broken-with-exports.js", "broken-without-exports.js"], "{run:?}");
     assert_eq!(errors[1]["line"], 1);
     assert!(errors[1]["message"].as_str().unwrap().starts_with("syntax error: "), "{run:?}");
-    assert_eq!(report["summary"]["skipped"]["no_exports_mention"], 2, "{run:?}");
+    assert_eq!(report["summary"]["skipped"]["no_possible_finding"], 2, "{run:?}");
 }

@@ -382,7 +382,7 @@ fn summary_counts_rules_and_skipped_files() {
     let run = exportfix(dir.path(), &["check", "--exclude", "vendor", "--format", "json"], None);
     let summary = &run.json()["summary"];
     assert_eq!(summary["findings_by_rule"], serde_json::json!({"exports-reassign": 1, "mixed-exports": 1}));
-    assert_eq!(summary["skipped"], serde_json::json!({"es_modules": 2, "no_exports_mention": 0, "excluded": 1}));
+    assert_eq!(summary["skipped"], serde_json::json!({"es_modules": 2, "no_possible_finding": 0, "excluded": 1}));
 
     let run = exportfix(dir.path(), &["check", "--exclude", "vendor"], None);
     let last = run.stdout.lines().last().unwrap();
