@@ -36,6 +36,8 @@
 //! filter is checked by running the full analysis on every file it skips (the fixtures, a generated set, and the
 //! pinned corpus) and asserting no finding.
 
+use memchr::memmem;
+
 use crate::{Settings, Style};
 
 /// Whether `source` may produce a finding under `settings`. `false` is a proof that the full analysis under
@@ -45,8 +47,7 @@ pub fn may_have_findings(source: &str, settings: &Settings) -> bool {
     if has_escape_of_letter(source) {
         return true;
     }
-    let mut references =
-        source.match_indices("exports").map(|(start, _)| start).filter(|&start| !harmless(bytes, start));
+    let mut references = memmem::find_iter(bytes, WORD).filter(|&start| !harmless(bytes, start));
     match settings.style {
         Style::ModuleExports => references.next().is_some(),
         Style::Mixed => {
@@ -98,8 +99,8 @@ fn not_an_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
 /// Whether some `module` may be the identifier: anywhere but inside a longer identifier or after a member dot.
 fn has_module_reference(source: &str) -> bool {
     let bytes = source.as_bytes();
-    source.match_indices("module").any(|(start, word)| {
-        if not_an_identifier(bytes, start, start + word.len()) {
+    memmem::find_iter(bytes, b"module").any(|start| {
+        if not_an_identifier(bytes, start, start + b"module".len()) {
             return false;
         }
         let before = skip_blanks_back(bytes, start);
@@ -231,7 +232,7 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
 /// either case of hex digits. Any other escape cannot help spell either identifier.
 fn has_escape_of_letter(source: &str) -> bool {
     let bytes = source.as_bytes();
-    source.match_indices("\\u").any(|(start, _)| {
+    memmem::find_iter(bytes, b"\\u").any(|start| {
         let rest = &bytes[start + 2..];
         let digits: &[u8] = match rest.first() {
             Some(b'{') => {
