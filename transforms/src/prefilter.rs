@@ -110,30 +110,48 @@ fn has_module_reference(source: &str) -> bool {
 
 /// Whether the `exports` reference at `start` may be the target of an assignment (`exports = …`, `exports += …`,
 /// `exports++`, `--exports`, a destructuring target, a `for…in`/`for…of` head), judged by the bytes around it.
-/// Only what cannot be an assignment target counts as not: a member access, a call, a comparison, a condition,
+/// Only what cannot be an assignment target counts as not: a member access or a call (`exports.a`, `exports[k]`,
+/// `exports(…)`, whatever precedes them), and, after a known token on the same line, a comparison, a condition,
 /// `;`, a parameter or argument `(exports,`, `, exports)` or `(exports)` followed by what cannot follow an
-/// assignment target. Comments, other whitespace and anything unlisted count as an assignment.
+/// assignment target. The token before is trusted only on the same line and only when it is ASCII: a line comment
+/// may end the previous line (`--// c` then `exports`), and a comment's text is not a token. Comments, other
+/// whitespace and anything unlisted count as an assignment.
 fn may_be_assigned(bytes: &[u8], start: usize) -> bool {
-    let before = skip_whitespace_back(bytes, start);
-    let previous = before.checked_sub(1).map(|index| bytes[index]);
-    if matches!(previous, Some(b'+' | b'-')) {
-        return true;
-    }
     let after = skip_whitespace(bytes, start + WORD.len());
-    match bytes.get(after) {
-        Some(b',') => previous != Some(b'('),
+    let next = bytes.get(after).copied();
+    if matches!(next, Some(b'[' | b'(')) || (next == Some(b'.') && bytes.get(after + 1) != Some(&b'.')) {
+        return false;
+    }
+    let Some((previous_at, previous)) = token_before(bytes, start) else {
+        return true;
+    };
+    match next {
+        Some(b',') => previous != b'(',
         Some(b')') => match previous {
-            Some(b',') => false,
-            Some(b'(') => parenthesized_may_be_assigned(bytes, after + 1),
+            b',' => false,
+            b'(' => parenthesized_may_be_assigned(bytes, previous_at, after + 1),
             _ => true,
         },
         _ => assigned_before(bytes, after),
     }
 }
 
-/// Whether `(exports)` followed by the text at `at` may be an assignment target. Another `)` may close an outer
-/// parenthesis (`((exports)) = 1`) and `,` or `}` may continue a pattern (`[(exports), a] = b`): both count.
-fn parenthesized_may_be_assigned(bytes: &[u8], at: usize) -> bool {
+/// The last byte of the token before `at` and its offset, when it is known and cannot be an update operator: on
+/// the same line, ASCII, and not `+`, `-` (`++exports`, `--exports`) or `/` (the end of a comment that may follow
+/// either).
+fn token_before(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
+    let index = skip_blanks_back(bytes, at).checked_sub(1)?;
+    let byte = bytes[index];
+    (byte.is_ascii() && !matches!(byte, b'\n' | b'\r' | b'+' | b'-' | b'/')).then_some((index, byte))
+}
+
+/// Whether `(exports)`, its `(` at `open` and followed by the text at `at`, may be an assignment target. Another
+/// `)` may close an outer parenthesis (`((exports)) = 1`) and `,` or `}` may continue a pattern
+/// (`[(exports), a] = b`): both count, and so does an update operator before it (`++(exports)`).
+fn parenthesized_may_be_assigned(bytes: &[u8], open: usize, at: usize) -> bool {
+    if token_before(bytes, open).is_none() {
+        return true;
+    }
     let at = skip_whitespace(bytes, at);
     // `function (exports) {`: a parameter list.
     bytes.get(at) != Some(&b'{') && assigned_before(bytes, at)
@@ -153,13 +171,6 @@ fn assigned_before(bytes: &[u8], at: usize) -> bool {
         Some(b'|') => !rest.starts_with(b"||") || rest.starts_with(b"||="),
         Some(_) => true,
     }
-}
-
-fn skip_whitespace_back(bytes: &[u8], mut at: usize) -> usize {
-    while at > 0 && (bytes[at - 1].is_ascii_whitespace() || bytes[at - 1] == 0x0b) {
-        at -= 1;
-    }
-    at
 }
 
 /// Whether the `.` at `dot` is a member access dot (not the end of `...` or of a number literal).
@@ -358,6 +369,13 @@ mod tests {
             "var exports, a = 1",
             "exports.a = 1; \\u006dodule.exports = {}",
             "exports.a = 1; m\\u{6f}dule.exports = {}",
+            "exports;",
+            "--// c\nexports;",
+            "-- /* c */ exports;",
+            "++\nexports;",
+            "--// c;\u{2028}exports;",
+            "[a, // (\n exports, b] = c",
+            "[a, // ,\n exports) = c",
         ] {
             assert!(!skips_under(Style::Mixed, source), "{source:?} must be kept");
         }
@@ -395,8 +413,7 @@ mod tests {
             "var f = exports => 1;",
             "var f = (exports) => 1;",
             "var o = { exports: 1 };",
-            "exports;",
-            "exports",
+            "a = exports;",
             "mymodule.exports = 1; exports.a = 1; a.module = 2; modules = 3;",
         ] {
             assert!(skips_under(Style::Mixed, source), "{source:?} must be skipped under the default style");

@@ -289,3 +289,126 @@ fn corpus() {
     println!("corpus {}: {total} files, {skipped} skipped by the pre-filter, none has a finding; the gate before resolution kept every other one that needs it", root.display());
     assert!(total > 0);
 }
+
+/// Random programs from a small grammar of statements around `exports` and `module`, with comments, line breaks
+/// and line separators between tokens: each is checked like the generated set. `EXPORTFIX_PREFILTER_RANDOM`
+/// sets how many (default 20,000) and `EXPORTFIX_PREFILTER_SEED` the seed.
+#[test]
+fn random_programs() {
+    let count = std::env::var("EXPORTFIX_PREFILTER_RANDOM").ok().and_then(|value| value.parse().ok()).unwrap_or(20_000);
+    let seed = std::env::var("EXPORTFIX_PREFILTER_SEED").ok().and_then(|value| value.parse().ok()).unwrap_or(1);
+    let (valid, skipped) = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || {
+            let mut grammar = Grammar { state: seed ^ 0x9e37_79b9_7f4a_7c15 };
+            let (mut valid, mut skipped) = (0, 0);
+            for index in 0..count {
+                let program = grammar.program();
+                if analyze(&program, SourceType::JavaScript, &Settings::default()).is_ok() {
+                    valid += 1;
+                }
+                if check_text(&format!("random #{index} (seed {seed}): {program:?}"), &program, SourceType::JavaScript)
+                {
+                    skipped += 1;
+                }
+            }
+            (valid, skipped)
+        })
+        .expect("spawn")
+        .join()
+        .expect("a random program has findings although the pre-filter skips it");
+    println!("random: {count} programs, {valid} parse, {skipped} skipped by the pre-filter, none has a finding");
+    assert!(skipped > 0 && valid > count / 4, "the grammar must produce programs that parse and that are skipped");
+}
+
+/// A xorshift generator of small programs.
+struct Grammar {
+    state: u64,
+}
+
+impl Grammar {
+    fn below(&mut self, bound: usize) -> usize {
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        (self.state % bound as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, choices: &[&'a str]) -> &'a str {
+        choices[self.below(choices.len())]
+    }
+
+    /// What may stand between two tokens.
+    fn gap(&mut self) -> &'static str {
+        self.pick(&["", "", "", " ", " ", "\n", "/* ( , */", "// c;\n", "// (\n", "\u{2028}", "\t"])
+    }
+
+    fn program(&mut self) -> String {
+        let statements = 1 + self.below(4);
+        (0..statements).map(|_| self.statement(2)).collect::<Vec<_>>().join("\n")
+    }
+
+    fn statement(&mut self, depth: usize) -> String {
+        let gap = self.gap();
+        match self.below(if depth == 0 { 5 } else { 9 }) {
+            0 | 1 => format!("{};", self.expression(depth)),
+            2 => format!("var a{gap}={gap}{};", self.expression(depth)),
+            3 => format!("{}{gap}={gap}{};", self.target(depth), self.expression(depth)),
+            4 => format!("{}{gap}{};", self.target(depth), self.pick(&["++", "--", " += 1", " ||= a", " ??= a"])),
+            5 => format!("if ({}) {{{gap}{}{gap}}}", self.expression(depth - 1), self.statement(depth - 1)),
+            6 => format!(
+                "function f({}) {{{gap}{}{gap}}}",
+                self.pick(&["", "a", "exports", "module, exports", "a = exports"]),
+                self.statement(depth - 1)
+            ),
+            7 => format!("for ({}{gap}{} a) {{}}", self.target(depth - 1), self.pick(&[" in", " of"])),
+            _ => format!(
+                "({}{gap}=>{gap}{{{}}})",
+                self.pick(&["exports", "(exports)", "(a, exports)", "a"]),
+                self.statement(depth - 1)
+            ),
+        }
+    }
+
+    fn target(&mut self, depth: usize) -> String {
+        let gap = self.gap();
+        match self.below(if depth == 0 { 4 } else { 8 }) {
+            0 | 1 => "exports".to_owned(),
+            2 => self.pick(&["a", "exports.a", "exports[a]", "module.exports", "module"]).to_owned(),
+            3 => format!("({gap}exports{gap})"),
+            4 => format!("[{gap}{}{gap}]", self.target(depth - 1)),
+            5 => format!("[a,{gap}{}]", self.target(depth - 1)),
+            6 => format!("({{ a:{gap}{} }})", self.target(depth - 1)),
+            _ => format!("[{},{gap}a]", self.target(depth - 1)),
+        }
+    }
+
+    fn expression(&mut self, depth: usize) -> String {
+        let gap = self.gap();
+        match self.below(if depth == 0 { 4 } else { 12 }) {
+            0 => "exports".to_owned(),
+            1 => self.pick(&["module.exports", "exports.a", "module", "a", "1", "typeof exports", "{}"]).to_owned(),
+            2 => {
+                format!("{}{gap}{}", self.pick(&["++", "--", "!", "-", "void ", "typeof ", "delete "]), self.target(0))
+            }
+            3 => format!("{}{gap}{}", self.target(0), self.pick(&["++", "--", ".a", "[0]", "(a)"])),
+            4 => format!("({gap}{}{gap})", self.expression(depth - 1)),
+            5 => format!("f({gap}{},{gap}{})", self.expression(depth - 1), self.expression(depth - 1)),
+            6 => format!(
+                "{}{gap}{}{gap}{}",
+                self.expression(depth - 1),
+                self.pick(&["==", "=", "+=", "&&", "&&=", "||", "??", "??=", "?a:", ",", "+", "-", "in"]),
+                self.expression(depth - 1)
+            ),
+            7 => format!("{}{gap}={gap}{}", self.target(depth - 1), self.expression(depth - 1)),
+            8 => format!("[{gap}{}{gap}]{gap}={gap}a", self.target(depth - 1)),
+            9 => format!(
+                "function ({}) {{{gap}{}{gap}}}",
+                self.pick(&["exports", "a", "module"]),
+                self.statement(depth - 1)
+            ),
+            10 => format!("({}){gap}=>{gap}{}", self.pick(&["exports", "a, exports", "a"]), self.expression(depth - 1)),
+            _ => format!("`${{{gap}{}{gap}}}`", self.expression(depth - 1)),
+        }
+    }
+}
