@@ -350,7 +350,7 @@ impl Grammar {
 
     fn statement(&mut self, depth: usize) -> String {
         let gap = self.gap();
-        match self.below(if depth == 0 { 5 } else { 9 }) {
+        match self.below(if depth == 0 { 5 } else { 12 }) {
             0 | 1 => format!("{};", self.expression(depth)),
             2 => format!("var a{gap}={gap}{};", self.expression(depth)),
             3 => format!("{}{gap}={gap}{};", self.target(depth), self.expression(depth)),
@@ -362,6 +362,16 @@ impl Grammar {
                 self.statement(depth - 1)
             ),
             7 => format!("for ({}{gap}{} a) {{}}", self.target(depth - 1), self.pick(&[" in", " of"])),
+            8 => {
+                format!("try {{}} catch ({}) {{{gap}{}{gap}}}", self.pick(&["exports", "e"]), self.statement(depth - 1))
+            }
+            9 => format!(
+                "class A {{ {}({}) {{{gap}{}{gap}}} }}",
+                self.pick(&["m", "constructor", "static m", "set m"]),
+                self.pick(&["exports", "a"]),
+                self.statement(depth - 1)
+            ),
+            10 => format!("{{ {} exports; {} }}", self.pick(&["let", "var", "const"]), self.statement(depth - 1)),
             _ => format!(
                 "({}{gap}=>{gap}{{{}}})",
                 self.pick(&["exports", "(exports)", "(a, exports)", "a"]),
