@@ -1,5 +1,7 @@
 //! Applying fixes: merge the applicable edits, splice them into the original text, and prove the result.
 
+use std::collections::{BTreeMap, HashSet};
+
 use crate::diagnostic::{Edit, Finding};
 use crate::parse::{recoverable_error_count, SyntaxError};
 use crate::{analyze, Analysis, Settings, SourceType};
@@ -77,26 +79,54 @@ pub fn fix(
 
 /// Applies every applicable fix whose edits do not conflict with an earlier one; `None` when nothing changes.
 /// Two fixes may share identical edits (several findings repaired by one rewrite): a shared edit is applied once.
+/// Linear in the edits (up to a logarithm), however many findings share them.
 pub fn apply_fixes(source: &str, findings: &[Finding], include_unsafe: bool) -> Option<String> {
-    let mut accepted: Vec<Edit> = Vec::new();
+    let mut accepted = Accepted::default();
+    let mut seen_lists = HashSet::new();
     for fix in findings.iter().filter_map(|finding| finding.applicable_fix(include_unsafe)) {
+        // The findings of one rewrite share one list: once it is decided, deciding it again changes nothing.
+        if !seen_lists.insert(fix.edits.as_ptr()) {
+            continue;
+        }
         let fresh: Vec<&Edit> = fix.edits.iter().filter(|edit| !accepted.contains(edit)).collect();
-        let conflicts = fresh.iter().any(|edit| accepted.iter().any(|taken| overlaps(&taken.range, &edit.range)));
-        if !conflicts {
-            accepted.extend(fresh.into_iter().cloned());
+        if !fresh.iter().any(|edit| accepted.conflicts_with(edit)) {
+            for edit in fresh {
+                accepted.insert(edit);
+            }
         }
     }
-    accepted.sort_by_key(|edit| (edit.range.start, edit.range.end));
-    accepted.dedup();
-    let mut output = String::with_capacity(source.len() + 64 * accepted.len());
+    let mut output = String::with_capacity(source.len() + 64 * accepted.by_start.len());
     let mut cursor = 0;
-    for edit in &accepted {
+    for edit in accepted.by_start.values() {
         output.push_str(source.get(cursor..edit.range.start)?);
         output.push_str(&edit.replacement);
         cursor = edit.range.end;
     }
     output.push_str(source.get(cursor..)?);
     (output != source).then_some(output)
+}
+
+/// The edits accepted so far: pairwise non-overlapping, so at most one starts at any offset, and an edit can only
+/// overlap the accepted one starting at or before it, or the first one starting after it.
+#[derive(Default)]
+struct Accepted<'f> {
+    by_start: BTreeMap<usize, &'f Edit>,
+}
+
+impl<'f> Accepted<'f> {
+    fn contains(&self, edit: &Edit) -> bool {
+        self.by_start.get(&edit.range.start).is_some_and(|taken| *taken == edit)
+    }
+
+    fn conflicts_with(&self, edit: &Edit) -> bool {
+        let before = self.by_start.range(..=edit.range.start).next_back();
+        let after = self.by_start.range(edit.range.start + 1..).next();
+        before.into_iter().chain(after).any(|(_, taken)| overlaps(&taken.range, &edit.range))
+    }
+
+    fn insert(&mut self, edit: &'f Edit) {
+        self.by_start.insert(edit.range.start, edit);
+    }
 }
 
 /// Whether two edits touch the same bytes, or insert at the same point (their order would be ambiguous).
@@ -116,7 +146,7 @@ mod tests {
             line: 1,
             column: 1,
             message: String::new(),
-            fix: Some(Fix { applicability, title: String::new(), edits }),
+            fix: Some(Fix { applicability, title: String::new(), edits: edits.into() }),
         }
     }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The rules exportfix knows, by their stable ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,8 +65,9 @@ pub struct Fix {
     pub applicability: Applicability,
     /// What the fix does, imperative: "Assign to `module.exports`".
     pub title: String,
-    /// Sorted by start, non-overlapping.
-    pub edits: Vec<Edit>,
+    /// Sorted by start, non-overlapping. Shared: every finding of a file carries the one rewrite's edits, so a
+    /// file with many findings holds them once, not once per finding.
+    pub edits: Arc<[Edit]>,
 }
 
 /// One reported problem, located in the original text.

@@ -3,6 +3,7 @@
 //! repairs what the module exports, is decided here once per file by simulating the rewritten program.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::diagnostic::{Applicability, Edit};
 use crate::model::{ExportModel, RefId, Reference, Rewrite, Target, Trace, Usage};
@@ -12,7 +13,7 @@ pub struct RewritePlan {
     /// `module.exports` is reassigned. They stay as they are, and stay reported.
     pub unrescuable: HashSet<RefId>,
     /// The edits, sorted; `None` when some reference cannot be expressed as a text edit or nothing is rewritten.
-    pub edits: Option<Vec<Edit>>,
+    pub edits: Option<Arc<[Edit]>>,
     /// The rewrite changes nothing any reference sees nor what the module exports.
     pub preserving: bool,
     /// The rewrite changes only what a repair must: every lost write now lands on the exported object, every write
@@ -75,7 +76,7 @@ fn counterpart<'t>(trace: &'t Trace, reference: &Reference) -> Option<&'t Refere
     trace.references.iter().find(|candidate| candidate.id == reference.id && candidate.usage == reference.usage)
 }
 
-fn edits_for(trace: &Trace, rewritten: &HashSet<RefId>) -> Option<Vec<Edit>> {
+fn edits_for(trace: &Trace, rewritten: &HashSet<RefId>) -> Option<Arc<[Edit]>> {
     let mut edits = Vec::new();
     let mut seen = HashSet::new();
     for reference in &trace.references {
@@ -96,7 +97,7 @@ fn edits_for(trace: &Trace, rewritten: &HashSet<RefId>) -> Option<Vec<Edit>> {
     }
     edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
     let overlapping = edits.windows(2).any(|pair| pair[1].range.start < pair[0].range.end);
-    (!overlapping).then_some(edits)
+    (!overlapping).then(|| edits.into())
 }
 
 fn sees_same(trace: &Trace, reference: &Reference, rewritten: &HashSet<RefId>) -> bool {
