@@ -695,11 +695,28 @@ fn check_in_node(oracle: &mut Oracle, source: &str, settings: &Settings) -> Resu
 
 fn check_program(oracle: &mut Oracle, program: &Program) -> Result<(), String> {
     let settings = Settings { style: program.style };
+    dump(program);
     check_engine(&program.text, SourceType::JavaScript, &settings)?;
     if !matches!(analyze(&program.text, SourceType::JavaScript, &settings), Ok(Analysis::CommonJs(_))) {
         return Ok(());
     }
     check_in_node(oracle, &program.text, &settings)
+}
+
+/// With `EXPORTFIX_FUZZ_DUMP=DIR`, every generated program is also written to `DIR/<style>/<n>.js`, for comparing
+/// two builds' findings on the same programs (`exportfix check --format json DIR/mixed` with each binary).
+fn dump(program: &Program) {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let Some(directory) = std::env::var_os("EXPORTFIX_FUZZ_DUMP") else { return };
+    let style = match program.style {
+        Style::Mixed => "mixed",
+        Style::ModuleExports => "module-exports",
+    };
+    let directory = std::path::Path::new(&directory).join(style);
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if std::fs::create_dir_all(&directory).is_ok() {
+        let _ = std::fs::write(directory.join(format!("{n}.js")), &program.text);
+    }
 }
 
 fn strict() -> bool {

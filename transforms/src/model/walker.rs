@@ -7,7 +7,7 @@
 //! IIFE, the usual CommonJS and CoffeeScript wrapper) runs in place. Any other function body runs at a time the
 //! model cannot know: its references are marked deferred, and a reassignment inside one makes the model opaque.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use swc_core::common::{Span, Spanned, SyntaxContext};
@@ -23,13 +23,17 @@ use crate::parse::ResolvedScript;
 /// Walks the script twice when needed: first to learn whether `exports` escapes (which decides how opaque values
 /// are), then for real.
 pub fn walk(script: &ResolvedScript<'_>, rewrite: &dyn Fn(RefId) -> bool) -> (Trace, Option<Unanalysable>) {
-    let probe = Walker::run(script, rewrite, true);
+    let assigning_loops = assigning_loops(&script.script.body);
+    let probe = Walker::run(script, rewrite, true, &assigning_loops);
     if probe.escapes {
         return (probe.trace, probe.unanalysable);
     }
-    let exact = Walker::run(script, rewrite, false);
+    let exact = Walker::run(script, rewrite, false, &assigning_loops);
     (exact.trace, exact.unanalysable)
 }
+
+/// How deep loops that assign a binding may nest and still each be walked twice (see `Walker::walk_loop`).
+const MAX_TWO_PASS_NESTING: usize = 3;
 
 /// How many distinct states the walk keeps for deferred code before it gives up on them (and on deferred writes).
 const MAX_OBSERVED_STATES: usize = 256;
@@ -91,10 +95,19 @@ struct Walker<'a> {
     /// Join of every state seen inside each enclosing `try` block, for its `catch`.
     try_states: Vec<State>,
     list_statement: Option<ListStatement>,
+    /// The loops whose code may assign `exports` or `module.exports` (see [`assigning_loops`]).
+    assigning_loops: &'a HashSet<(u32, u32)>,
+    /// How many enclosing loops are being walked twice.
+    two_pass_loops: usize,
 }
 
 impl<'a> Walker<'a> {
-    fn run(script: &'a ResolvedScript<'a>, rewrite: &'a dyn Fn(RefId) -> bool, assume_escape: bool) -> Outcome {
+    fn run(
+        script: &'a ResolvedScript<'a>,
+        rewrite: &'a dyn Fn(RefId) -> bool,
+        assume_escape: bool,
+        assigning_loops: &'a HashSet<(u32, u32)>,
+    ) -> Outcome {
         let body = &script.script.body;
         let mut walker = Walker {
             script,
@@ -128,6 +141,8 @@ impl<'a> Walker<'a> {
             exits: vec![Vec::new()],
             try_states: Vec::new(),
             list_statement: None,
+            assigning_loops,
+            two_pass_loops: 0,
         };
         if declares_at_top_level(body, "module", script.top_level) {
             walker.opaque = true;
@@ -695,23 +710,41 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Walks a loop body twice: silently from the entry state, then for real from the join of the entry and the
-    /// state after one iteration, so a reference early in the body sees what a later iteration may have assigned.
+    /// Walks a loop. Only a loop whose code may assign a binding needs the state a later iteration starts in: its
+    /// body is walked twice, silently from the entry state, then for real from the join of the entry and the state
+    /// after one iteration, so a reference early in the body sees what a later iteration may have assigned. Every
+    /// other loop starts each iteration in its entry state, and is walked once. Assigning loops nested deeper than
+    /// [`MAX_TWO_PASS_NESTING`] in each other start from a widened state instead of being walked twice again, so no
+    /// code is walked more than 2^MAX_TWO_PASS_NESTING times and the walk stays linear however deep loops nest.
     fn walk_loop(&mut self, label: Option<swc_core::ecma::atoms::Atom>, span: Span, mut body: impl FnMut(&mut Self)) {
         self.jumps.push(JumpTarget::new(JumpKind::Loop, label));
         let entry = self.state;
-        let recording = self.recording;
-        self.recording = false;
-        body(self);
-        self.land_continues(span);
-        self.recording = recording;
-        let after_first = self.state;
-        self.state = entry;
-        self.join_into(after_first, span);
-        let loop_entry = self.state;
-        body(self);
-        self.land_continues(span);
-        self.join_into(loop_entry, span);
+        if !self.assigning_loops.contains(&(span.lo.0, span.hi.0)) {
+            body(self);
+            self.land_continues(span);
+            self.join_into(entry, span);
+        } else if self.two_pass_loops >= MAX_TWO_PASS_NESTING {
+            self.state = widened(entry, self.site(span));
+            let head = self.state;
+            body(self);
+            self.land_continues(span);
+            self.join_into(head, span);
+        } else {
+            self.two_pass_loops += 1;
+            let recording = self.recording;
+            self.recording = false;
+            body(self);
+            self.land_continues(span);
+            self.recording = recording;
+            let after_first = self.state;
+            self.state = entry;
+            self.join_into(after_first, span);
+            let loop_entry = self.state;
+            body(self);
+            self.land_continues(span);
+            self.join_into(loop_entry, span);
+            self.two_pass_loops -= 1;
+        }
         self.land_breaks(span);
     }
 
@@ -1886,4 +1919,116 @@ fn starts_a_declaration(expression: &Expr) -> bool {
         Expr::TaggedTpl(tagged) => starts_a_declaration(&tagged.tag),
         _ => false,
     }
+}
+
+/// The state at the head of a loop nested in one walked twice: any object a binding may hold after any number of
+/// iterations, never known to be (or not to be) anything else, and different in the two programs.
+fn widened(entry: State, site: u32) -> State {
+    let any = |value: Value, which: u32| value.join(Value::unknown_at(site, which), site);
+    State {
+        reachable: entry.reachable,
+        exports: any(entry.exports, 2),
+        module_exports: any(entry.module_exports, 3),
+        rewritten_exports: any(entry.rewritten_exports, 4),
+        rewritten_module_exports: any(entry.rewritten_module_exports, 5),
+    }
+}
+
+/// The loops (by span) whose code may assign `exports` or `module.exports`, by name and conservatively: any
+/// binding, assignment target, update operand or declaration named `exports`, or any member `.exports` assigned,
+/// anywhere in the loop, nested functions included. One pass over the script: a loop containing such a loop is
+/// one too.
+fn assigning_loops(body: &[Stmt]) -> HashSet<(u32, u32)> {
+    struct Finder {
+        open: Vec<bool>,
+        assigning: HashSet<(u32, u32)>,
+    }
+    impl Finder {
+        fn mark(&mut self) {
+            if let Some(top) = self.open.last_mut() {
+                *top = true;
+            }
+        }
+        fn in_loop(&mut self, span: Span, visit: impl FnOnce(&mut Self)) {
+            self.open.push(false);
+            visit(self);
+            if self.open.pop() == Some(true) {
+                self.assigning.insert((span.lo.0, span.hi.0));
+                self.mark();
+            }
+        }
+        fn check_target(&mut self, target: &Expr) {
+            if names_exports_binding(target) {
+                self.mark();
+            }
+        }
+    }
+    impl Visit for Finder {
+        fn visit_while_stmt(&mut self, node: &WhileStmt) {
+            self.in_loop(node.span, |finder| node.visit_children_with(finder));
+        }
+        fn visit_do_while_stmt(&mut self, node: &DoWhileStmt) {
+            self.in_loop(node.span, |finder| node.visit_children_with(finder));
+        }
+        fn visit_for_stmt(&mut self, node: &ForStmt) {
+            self.in_loop(node.span, |finder| node.visit_children_with(finder));
+        }
+        fn visit_for_in_stmt(&mut self, node: &ForInStmt) {
+            self.in_loop(node.span, |finder| node.visit_children_with(finder));
+        }
+        fn visit_for_of_stmt(&mut self, node: &ForOfStmt) {
+            self.in_loop(node.span, |finder| node.visit_children_with(finder));
+        }
+        fn visit_binding_ident(&mut self, binding: &BindingIdent) {
+            if &*binding.id.sym == "exports" {
+                self.mark();
+            }
+        }
+        fn visit_fn_decl(&mut self, function: &FnDecl) {
+            if &*function.ident.sym == "exports" {
+                self.mark();
+            }
+            function.visit_children_with(self);
+        }
+        fn visit_class_decl(&mut self, class: &ClassDecl) {
+            if &*class.ident.sym == "exports" {
+                self.mark();
+            }
+            class.visit_children_with(self);
+        }
+        fn visit_simple_assign_target(&mut self, target: &SimpleAssignTarget) {
+            match target {
+                SimpleAssignTarget::Member(member) if is_exports_member(member) => self.mark(),
+                SimpleAssignTarget::Paren(paren) => self.check_target(&paren.expr),
+                _ => {}
+            }
+            target.visit_children_with(self);
+        }
+        fn visit_pat(&mut self, pattern: &Pat) {
+            if let Pat::Expr(expression) = pattern {
+                self.check_target(expression);
+            }
+            pattern.visit_children_with(self);
+        }
+        fn visit_update_expr(&mut self, update: &UpdateExpr) {
+            self.check_target(&update.arg);
+            update.visit_children_with(self);
+        }
+    }
+    let mut finder = Finder { open: Vec::new(), assigning: HashSet::new() };
+    body.visit_with(&mut finder);
+    finder.assigning
+}
+
+/// Whether an assignment target is `exports` or a member named `exports` (of any object).
+fn names_exports_binding(target: &Expr) -> bool {
+    match unparen(target) {
+        Expr::Ident(ident) => &*ident.sym == "exports",
+        Expr::Member(member) => is_exports_member(member),
+        _ => false,
+    }
+}
+
+fn is_exports_member(member: &MemberExpr) -> bool {
+    member_name(&member.prop).as_deref() == Some("exports")
 }
