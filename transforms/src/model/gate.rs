@@ -6,9 +6,11 @@
 //! the resolver too.
 
 use swc_core::common::SyntaxContext;
-use swc_core::ecma::ast::{ArrowExpr, Expr, Function, Ident, ObjectPatProp, Pat, Script, Stmt, UnaryExpr, UnaryOp};
+use swc_core::ecma::ast::{ArrowExpr, Expr, Function, Ident, Pat, Script, Stmt, UnaryExpr, UnaryOp};
 use swc_core::ecma::visit::{Visit, VisitWith};
 
+use super::scope::pattern_binds;
+use super::syntax::unparen;
 use crate::parse::{with_script, Parsed, ResolvedScript};
 use crate::SourceType;
 
@@ -95,11 +97,8 @@ impl Visit for ExportsFinder {
     }
 
     fn visit_unary_expr(&mut self, unary: &UnaryExpr) {
-        let mut operand = &*unary.arg;
-        while let Expr::Paren(inner) = operand {
-            operand = &inner.expr;
-        }
-        if unary.op == UnaryOp::TypeOf && matches!(operand, Expr::Ident(ident) if &*ident.sym == "exports") {
+        if unary.op == UnaryOp::TypeOf && matches!(unparen(&unary.arg), Expr::Ident(ident) if &*ident.sym == "exports")
+        {
             return;
         }
         unary.visit_children_with(self);
@@ -124,18 +123,7 @@ impl Visit for ExportsFinder {
 
 /// Whether a parameter pattern declares a binding named `exports`.
 fn binds_exports(pattern: &Pat) -> bool {
-    match pattern {
-        Pat::Ident(binding) => &*binding.id.sym == "exports",
-        Pat::Array(array) => array.elems.iter().flatten().any(binds_exports),
-        Pat::Rest(rest) => binds_exports(&rest.arg),
-        Pat::Object(object) => object.props.iter().any(|property| match property {
-            ObjectPatProp::KeyValue(key_value) => binds_exports(&key_value.value),
-            ObjectPatProp::Assign(shorthand) => &*shorthand.key.sym == "exports",
-            ObjectPatProp::Rest(rest) => binds_exports(&rest.arg),
-        }),
-        Pat::Assign(assign) => binds_exports(&assign.left),
-        Pat::Invalid(_) | Pat::Expr(_) => false,
-    }
+    pattern_binds(pattern, &|ident| &*ident.sym == "exports")
 }
 
 #[cfg(test)]

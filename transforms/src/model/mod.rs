@@ -6,6 +6,8 @@
 //! the program in evaluation order with an abstract state per binding (see [`value`]).
 
 mod gate;
+mod scope;
+mod syntax;
 mod value;
 mod walker;
 
@@ -65,9 +67,9 @@ pub enum AssignForm {
     FunctionDeclaration,
 }
 
-/// How an `exports` reference is rewritten to `module.exports`.
+/// How the text of one `exports` reference is edited when the rewrite turns it into `module.exports`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rewrite {
+pub enum EditForm {
     /// Put `module.` in front of the identifier.
     Prefix,
     /// `{ exports }` becomes `{ exports: module.exports }`.
@@ -119,7 +121,7 @@ pub struct Reference {
     /// The same in the rewritten program.
     pub rewritten: Value,
     pub assignment: Option<Assignment>,
-    pub rewrite: Rewrite,
+    pub edit_form: EditForm,
     /// How many `return`s of the module body the walk had met before this reference: the ones after it are the
     /// ways the module can end once this reference has run.
     pub module_returns_before: usize,

@@ -131,6 +131,28 @@ impl Value {
     }
 }
 
+/// What one expression evaluates to in the original program and in the candidate rewrite of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    pub original: Value,
+    pub rewritten: Value,
+}
+
+impl Pair {
+    /// The same object in both programs.
+    pub fn same(value: Value) -> Pair {
+        Pair { original: value, rewritten: value }
+    }
+
+    /// Where two paths meet, in both programs alike.
+    pub fn join(self, other: Pair, site: u32) -> Pair {
+        Pair {
+            original: self.original.join(other.original, site),
+            rewritten: self.rewritten.join(other.rewritten, site),
+        }
+    }
+}
+
 /// Where the two bindings point, in the original program and in the program with the candidate rewrite applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct State {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diagnostic::{Applicability, Edit};
-use crate::model::{ExportModel, RefId, Reference, Rewrite, Target, Trace, Usage};
+use crate::model::{EditForm, ExportModel, RefId, Reference, Target, Trace, Usage};
 
 pub struct RewritePlan {
     /// Writes through `exports` that are lost today and that no rewrite can rescue: they run before
@@ -84,12 +84,12 @@ fn edits_for(trace: &Trace, rewritten: &HashSet<RefId>) -> Option<Arc<[Edit]>> {
             continue;
         }
         let range = reference.range.clone();
-        edits.push(match &reference.rewrite {
-            Rewrite::Prefix => Edit::replace(range.start..range.start, "module."),
-            Rewrite::Shorthand => Edit::replace(range, "exports: module.exports"),
-            Rewrite::Replace(range, text) => Edit::replace(range.clone(), *text),
-            Rewrite::Delete(range) => Edit::delete(range.clone()),
-            Rewrite::Impossible => return None,
+        edits.push(match &reference.edit_form {
+            EditForm::Prefix => Edit::replace(range.start..range.start, "module."),
+            EditForm::Shorthand => Edit::replace(range, "exports: module.exports"),
+            EditForm::Replace(range, text) => Edit::replace(range.clone(), *text),
+            EditForm::Delete(range) => Edit::delete(range.clone()),
+            EditForm::Impossible => return None,
         });
     }
     if edits.is_empty() {

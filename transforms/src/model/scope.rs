@@ -1,0 +1,105 @@
+//! Scope queries on the syntax tree: what a scope or a pattern declares.
+
+use swc_core::common::SyntaxContext;
+use swc_core::ecma::ast::*;
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+/// Whether the script's top level declares `name` with `let`, `const` or `class` (a binding of its own).
+pub(super) fn declares_lexically(body: &[Stmt], name: &str, top_level: SyntaxContext) -> bool {
+    body.iter().any(|statement| match statement {
+        Stmt::Decl(Decl::Var(declaration)) if declaration.kind != VarDeclKind::Var => declaration
+            .decls
+            .iter()
+            .any(|declarator| pattern_binds(&declarator.name, &|ident| &*ident.sym == name && ident.ctxt == top_level)),
+        Stmt::Decl(Decl::Class(class)) => &*class.ident.sym == name && class.ident.ctxt == top_level,
+        _ => false,
+    })
+}
+
+/// Whether the top level declares `name` in any way (including `var` and `function`).
+pub(super) fn declares_at_top_level(body: &[Stmt], name: &str, top_level: SyntaxContext) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        top_level: SyntaxContext,
+        found: bool,
+    }
+    impl Visit for Finder<'_> {
+        fn visit_binding_ident(&mut self, binding: &BindingIdent) {
+            if &*binding.id.sym == self.name && binding.id.ctxt == self.top_level {
+                self.found = true;
+            }
+        }
+        fn visit_fn_decl(&mut self, function: &FnDecl) {
+            if &*function.ident.sym == self.name && function.ident.ctxt == self.top_level {
+                self.found = true;
+            }
+            function.function.visit_with(self);
+        }
+        fn visit_class_decl(&mut self, class: &ClassDecl) {
+            if &*class.ident.sym == self.name && class.ident.ctxt == self.top_level {
+                self.found = true;
+            }
+            class.class.visit_with(self);
+        }
+        fn visit_expr(&mut self, _: &Expr) {}
+    }
+    let mut finder = Finder { name, top_level, found: false };
+    body.visit_with(&mut finder);
+    finder.found
+}
+
+/// Whether a declaration or parameter pattern binds an identifier for which `matches` holds. The one answer to
+/// "does this pattern bind this name" for every pass of the model.
+pub(super) fn pattern_binds(pattern: &Pat, matches: &dyn Fn(&Ident) -> bool) -> bool {
+    match pattern {
+        Pat::Ident(binding) => matches(&binding.id),
+        Pat::Array(array) => array.elems.iter().flatten().any(|element| pattern_binds(element, matches)),
+        Pat::Object(object) => object.props.iter().any(|property| match property {
+            ObjectPatProp::KeyValue(key_value) => pattern_binds(&key_value.value, matches),
+            ObjectPatProp::Assign(assign) => matches(&assign.key.id),
+            ObjectPatProp::Rest(rest) => pattern_binds(&rest.arg, matches),
+        }),
+        Pat::Rest(rest) => pattern_binds(&rest.arg, matches),
+        Pat::Assign(assign) => pattern_binds(&assign.left, matches),
+        Pat::Invalid(_) | Pat::Expr(_) => false,
+    }
+}
+
+/// Whether a scope (its parameters and statements, not nested functions) declares `name`: `var` anywhere in it
+/// (hoisted), `let`/`const`/`class`/`function` in any of its blocks (over-approximated to the whole scope), a
+/// parameter or a catch parameter.
+pub(super) fn scope_declares(statements: &[Stmt], params: &[&Pat], name: &str) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Visit for Finder<'_> {
+        fn visit_binding_ident(&mut self, binding: &BindingIdent) {
+            self.found |= &*binding.id.sym == self.name;
+        }
+        fn visit_fn_decl(&mut self, function: &FnDecl) {
+            self.found |= &*function.ident.sym == self.name;
+        }
+        fn visit_class_decl(&mut self, class: &ClassDecl) {
+            self.found |= &*class.ident.sym == self.name;
+        }
+        fn visit_object_pat_prop(&mut self, property: &ObjectPatProp) {
+            match property {
+                ObjectPatProp::Assign(assign) => self.found |= &*assign.key.id.sym == self.name,
+                ObjectPatProp::KeyValue(key_value) => key_value.value.visit_with(self),
+                ObjectPatProp::Rest(rest) => rest.arg.visit_with(self),
+            }
+        }
+        // Nested functions and classes are scopes of their own; expressions hold no declarations of this scope.
+        fn visit_function(&mut self, _: &Function) {}
+        fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
+        fn visit_class(&mut self, _: &Class) {}
+        fn visit_expr(&mut self, _: &Expr) {}
+    }
+    let mut finder = Finder { name, found: false };
+    for param in params {
+        param.visit_with(&mut finder);
+    }
+    statements.visit_with(&mut finder);
+    finder.found
+}

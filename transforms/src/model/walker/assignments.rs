@@ -1,0 +1,385 @@
+//! Assignments to the two bindings, the linking idioms among them (`exports = module.exports = X`), and
+//! `var exports` declarations.
+
+use std::ops::Range;
+
+use swc_core::common::{Span, Spanned};
+use swc_core::ecma::ast::*;
+use swc_core::ecma::visit::VisitWith;
+
+use super::*;
+use crate::model::syntax::*;
+use crate::model::value::Pair;
+use crate::model::{AssignForm, Assignment, EditForm, Reference, Target, Usage, ValueShape};
+
+impl Walker<'_> {
+    /// Assigns the wrapper's `exports` binding.
+    pub(super) fn assign_exports(&mut self, assignment: ExportsAssignment<'_>) {
+        let ExportsAssignment { ident, form, value, whole, linked_by_parent, edit_when_linked, edit_otherwise, shape } =
+            assignment;
+        let range = self.ident_range(ident);
+        let id = range.start;
+        let to_module_exports = self.rewritten(id);
+        let deferred = self.deferred();
+        if deferred {
+            self.opaque = true;
+        } else if self.state.reachable {
+            self.state.exports = value.original;
+            if to_module_exports {
+                self.state.rewritten_module_exports = value.rewritten;
+            } else {
+                self.state.rewritten_exports = value.rewritten;
+            }
+            self.assigned_at.entry(value.original).or_insert(whole.start);
+            self.note_state();
+        }
+        let links = linked_by_parent
+            || (!deferred && self.state.reachable && self.state.exports.same_as(self.state.module_exports));
+        let edit_form = self.unless_module_shadowed(if links { edit_when_linked } else { edit_otherwise });
+        let rewritten =
+            if to_module_exports { self.state.rewritten_module_exports } else { self.state.rewritten_exports };
+        self.push_reference(Reference {
+            id,
+            target: Target::Exports,
+            usage: Usage::Assign(form),
+            range,
+            deferred,
+            original: value.original,
+            rewritten,
+            module_returns_before: 0,
+            assignment: Some(Assignment { range: whole, assigned: value.original, links, shape }),
+            edit_form,
+        });
+    }
+
+    pub(super) fn assign_module_exports(
+        &mut self,
+        member: &MemberExpr,
+        form: AssignForm,
+        value: Pair,
+        whole: Range<usize>,
+        linked_by_parent: bool,
+        shape: ValueShape,
+    ) {
+        let range = self.module_exports_range(member);
+        let deferred = self.deferred();
+        if deferred {
+            self.opaque = true;
+        } else if self.state.reachable {
+            self.state.module_exports = value.original;
+            self.state.rewritten_module_exports = value.rewritten;
+            self.assigned_at.entry(value.original).or_insert(whole.start);
+            self.note_state();
+        }
+        let links = linked_by_parent
+            || (!deferred && self.state.reachable && self.state.exports.same_as(self.state.module_exports));
+        self.push_reference(Reference {
+            id: range.start,
+            target: Target::ModuleExports,
+            usage: Usage::Assign(form),
+            range,
+            deferred,
+            original: value.original,
+            rewritten: value.rewritten,
+            module_returns_before: 0,
+            assignment: Some(Assignment { range: whole, assigned: value.original, links, shape }),
+            edit_form: EditForm::Impossible,
+        });
+    }
+
+    /// An assignment to `exports` whose value the model cannot follow (a compound operator, a destructuring or
+    /// loop target): the binding then holds some unknown object, and no text edit can rewrite it.
+    pub(super) fn assign_exports_unknown(
+        &mut self,
+        ident: &Ident,
+        form: AssignForm,
+        span: Span,
+        whole: Range<usize>,
+    ) -> Pair {
+        let value = self.merged_unknown(span);
+        self.assign_exports(ExportsAssignment::uneditable(ident, form, value, whole));
+        value
+    }
+
+    /// The same for `module.exports`.
+    pub(super) fn assign_module_exports_unknown(
+        &mut self,
+        member: &MemberExpr,
+        form: AssignForm,
+        span: Span,
+        whole: Range<usize>,
+    ) -> Pair {
+        let value = self.merged_unknown(span);
+        self.assign_module_exports(member, form, value, whole, false, ValueShape::default());
+        value
+    }
+
+    pub(super) fn eval_assign(&mut self, assign: &AssignExpr, linked_by_parent: bool) -> Pair {
+        match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) if self.is_exports(&binding.id) => {
+                self.eval_assign_to_exports(assign, binding)
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) if self.is_module_exports(member) => {
+                self.eval_assign_to_module_exports(assign, member, linked_by_parent)
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                self.write_member(member);
+                if assign.op.may_short_circuit() {
+                    self.eval_conditionally(&assign.right)
+                } else {
+                    self.eval(&assign.right)
+                }
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Paren(paren)) => {
+                let value = self.eval(&assign.right);
+                self.bind_target_expression(&paren.expr);
+                value
+            }
+            AssignTarget::Simple(other) => {
+                other.visit_children_with(self);
+                self.eval(&assign.right)
+            }
+            AssignTarget::Pat(pattern) => {
+                let value = self.eval(&assign.right);
+                match pattern {
+                    AssignTargetPat::Array(array) => self.bind_pattern(&Pat::Array(array.clone())),
+                    AssignTargetPat::Object(object) => self.bind_pattern(&Pat::Object(object.clone())),
+                    AssignTargetPat::Invalid(_) => {}
+                }
+                value
+            }
+        }
+    }
+
+    /// `exports = X` (or `exports op= X`): a plain assignment may be a linking idiom with `module.exports`.
+    fn eval_assign_to_exports(&mut self, assign: &AssignExpr, binding: &BindingIdent) -> Pair {
+        let span = assign.span;
+        if assign.op != AssignOp::Assign {
+            let before = self.state;
+            self.eval(&assign.right);
+            if assign.op.may_short_circuit() {
+                self.join_into(before, span);
+            }
+            let value = self.assign_exports_unknown(&binding.id, AssignForm::Compound, span, self.range(span));
+            return value;
+        }
+        let value = self.eval_assigned_linking(&assign.right, LinkSide::Exports);
+        let start = self.ident_range(&binding.id).start;
+        let right_start = self.offset(assign.right.span().lo);
+        let whole = start..self.offset(span.hi);
+        let is_whole_statement = self.list_statement.is_some_and(|statement| statement.expression == Some(span));
+        // Where the statement cannot go, `exports = module.exports;` becomes the harmless
+        // `module.exports = module.exports;`.
+        let linked = if is_whole_statement && self.module_exports_member(&assign.right).is_some() {
+            self.delete_statement(self.list_statement, "exports")
+        } else if is_whole_statement && starts_a_declaration(&assign.right) {
+            // At the start of a statement `{`, `function` and `class` would begin a block or declaration.
+            None
+        } else {
+            self.delete_prefix(start..right_start, "exports =")
+        }
+        .unwrap_or(EditForm::Prefix);
+        self.assign_exports(ExportsAssignment {
+            ident: &binding.id,
+            form: AssignForm::Plain,
+            value,
+            whole,
+            linked_by_parent: false,
+            edit_when_linked: linked,
+            edit_otherwise: EditForm::Prefix,
+            shape: ValueShape::of_exports_value(&assign.right),
+        });
+        value
+    }
+
+    /// `module.exports = X` (or `module.exports op= X`).
+    fn eval_assign_to_module_exports(
+        &mut self,
+        assign: &AssignExpr,
+        member: &MemberExpr,
+        linked_by_parent: bool,
+    ) -> Pair {
+        let span = assign.span;
+        if assign.op != AssignOp::Assign {
+            let before = self.state;
+            self.eval(&assign.right);
+            if assign.op.may_short_circuit() {
+                self.join_into(before, span);
+            }
+            let value = self.assign_module_exports_unknown(member, AssignForm::Compound, span, self.range(span));
+            return value;
+        }
+        let is_whole_statement = self.list_statement.is_some_and(|statement| statement.expression == Some(span));
+        let value = match self.exports_ident(&assign.right) {
+            // `module.exports = exports;` adopts the object: once every `exports` is `module.exports` it
+            // says nothing, so the rewrite deletes it.
+            Some(ident) if is_whole_statement => {
+                let rewrite = self.delete_statement(self.list_statement, "module").unwrap_or(EditForm::Prefix);
+                self.use_exports(ident, Usage::Read, rewrite)
+            }
+            _ => self.eval_assigned_linking(&assign.right, LinkSide::ModuleExports),
+        };
+        let whole = self.module_exports_range(member).start..self.offset(span.hi);
+        let shape = ValueShape {
+            from_exports: matches!(
+                unparen(&assign.right),
+                Expr::Member(source) if self.exports_ident(&source.obj).is_some()
+            ),
+            empty_object: matches!(innermost_value(&assign.right), Expr::Object(object) if object.props.is_empty()),
+            names_function: false,
+        };
+        self.assign_module_exports(member, AssignForm::Plain, value, whole, linked_by_parent, shape);
+        value
+    }
+
+    /// The right side of an assignment to one binding, where an assignment to the other binding is a linking idiom:
+    /// `module.exports = exports = X` and `exports = module.exports = X`.
+    pub(super) fn eval_assigned_linking(&mut self, right: &Expr, side: LinkSide) -> Pair {
+        if let (LinkSide::Exports, Expr::Assign(inner)) = (side, unparen(right)) {
+            if matches!(&inner.left, AssignTarget::Simple(SimpleAssignTarget::Member(member)) if self.is_module_exports(member))
+            {
+                return self.eval_assign(inner, true);
+            }
+        }
+        if let (LinkSide::ModuleExports, Expr::Assign(inner)) = (side, unparen(right)) {
+            if inner.op == AssignOp::Assign {
+                if let AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) = &inner.left {
+                    if self.is_exports(&binding.id) {
+                        let value = self.eval_assigned(&inner.right);
+                        let start = self.ident_range(&binding.id).start;
+                        let right_start = self.offset(inner.right.span().lo);
+                        let linked = self.delete_prefix(start..right_start, "exports =").unwrap_or(EditForm::Prefix);
+                        let whole = start..self.offset(inner.span.hi);
+                        self.assign_exports(ExportsAssignment {
+                            ident: &binding.id,
+                            form: AssignForm::Plain,
+                            value,
+                            whole,
+                            linked_by_parent: true,
+                            edit_when_linked: linked,
+                            edit_otherwise: EditForm::Prefix,
+                            shape: ValueShape::of_exports_value(&inner.right),
+                        });
+                        return value;
+                    }
+                }
+            }
+        }
+        self.eval_assigned(right)
+    }
+
+    pub(super) fn walk_var_declaration(&mut self, declaration: &VarDecl, in_list: bool) {
+        let single = declaration.decls.len() == 1 && declaration.kind == VarDeclKind::Var;
+        let statement = self.list_statement.filter(|_| in_list);
+        for declarator in &declaration.decls {
+            let declares_exports = matches!(&declarator.name, Pat::Ident(binding) if self.is_exports(&binding.id));
+            let value = declarator.init.as_ref().map(|init| {
+                if declares_exports {
+                    self.eval_assigned_linking(init, LinkSide::Exports)
+                } else {
+                    self.eval(init)
+                }
+            });
+            let Pat::Ident(binding) = &declarator.name else {
+                self.bind_pattern(&declarator.name);
+                continue;
+            };
+            if !self.is_exports(&binding.id) {
+                continue;
+            }
+            let editable = single && statement.is_some() && binding.type_ann.is_none();
+            let declaration_range = self.anchored_range(declaration.span, "var");
+            let ident_range = self.ident_range(&binding.id);
+            match (&declarator.init, value) {
+                (Some(init), Some(value)) => {
+                    let init_start = self.offset(init.span().lo);
+                    let (linked, otherwise) = if editable {
+                        let linked = if self.module_exports_member(init).is_some() {
+                            self.delete_statement(statement, "var").unwrap_or(EditForm::Impossible)
+                        } else {
+                            self.delete_prefix(declaration_range.start..init_start, "var exports =")
+                                .unwrap_or(EditForm::Impossible)
+                        };
+                        (linked, EditForm::Replace(declaration_range.start..ident_range.end, "module.exports"))
+                    } else {
+                        (EditForm::Impossible, EditForm::Impossible)
+                    };
+                    let whole = declaration_range.start..self.offset(declarator.span.hi);
+                    self.assign_exports(ExportsAssignment {
+                        ident: &binding.id,
+                        form: AssignForm::VarInit,
+                        value,
+                        whole,
+                        linked_by_parent: false,
+                        edit_when_linked: linked,
+                        edit_otherwise: otherwise,
+                        shape: ValueShape::of_exports_value(init),
+                    });
+                }
+                _ => {
+                    let rewrite = if editable {
+                        self.delete_statement(statement, "var").unwrap_or(EditForm::Impossible)
+                    } else {
+                        EditForm::Impossible
+                    };
+                    let range = self.ident_range(&binding.id);
+                    let original = self.state.exports;
+                    self.push_reference(Reference {
+                        id: range.start,
+                        target: Target::Exports,
+                        usage: Usage::Assign(AssignForm::VarDeclaration),
+                        range: range.clone(),
+                        deferred: self.deferred(),
+                        original,
+                        rewritten: original,
+                        module_returns_before: 0,
+                        assignment: Some(Assignment {
+                            range,
+                            assigned: original,
+                            links: true,
+                            shape: ValueShape::default(),
+                        }),
+                        edit_form: rewrite,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// An assignment to the wrapper's `exports` binding, as the walk meets it.
+pub(super) struct ExportsAssignment<'n> {
+    ident: &'n Ident,
+    form: AssignForm,
+    value: Pair,
+    /// The whole assignment or declaration in the original text.
+    whole: Range<usize>,
+    /// The assignment around this one makes it a linking idiom: `module.exports = exports = X`.
+    linked_by_parent: bool,
+    /// How the reference is edited when the assignment links the two bindings, and when it does not.
+    edit_when_linked: EditForm,
+    edit_otherwise: EditForm,
+    shape: ValueShape,
+}
+
+impl<'n> ExportsAssignment<'n> {
+    /// An assignment no text edit can rewrite: a declaration, a pattern, a compound operator.
+    pub(super) fn uneditable(ident: &'n Ident, form: AssignForm, value: Pair, whole: Range<usize>) -> Self {
+        ExportsAssignment {
+            ident,
+            form,
+            value,
+            whole,
+            linked_by_parent: false,
+            edit_when_linked: EditForm::Impossible,
+            edit_otherwise: EditForm::Impossible,
+            shape: ValueShape::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum LinkSide {
+    Exports,
+    ModuleExports,
+}

@@ -1,0 +1,165 @@
+//! Expressions: what each evaluates to in the original program and in the rewrite, in evaluation order.
+
+use swc_core::common::Spanned;
+use swc_core::ecma::ast::*;
+use swc_core::ecma::visit::VisitWith;
+
+use super::*;
+use crate::model::syntax::*;
+use crate::model::value::Pair;
+use crate::model::{EditForm, Usage};
+
+impl Walker<'_> {
+    /// Evaluates an expression whose value is stored into `exports` or `module.exports`: a direct `exports` or
+    /// `module.exports` there flows into the binding, it does not escape.
+    pub(super) fn eval_assigned(&mut self, expression: &Expr) -> Pair {
+        if let Some(ident) = self.exports_ident(expression) {
+            return self.use_exports(ident, Usage::Read, EditForm::Prefix);
+        }
+        if let Some(member) = self.module_exports_member(expression) {
+            return self.use_module_exports(member, Usage::Read);
+        }
+        self.eval(expression)
+    }
+
+    pub(super) fn eval_conditionally(&mut self, expression: &Expr) -> Pair {
+        let before = self.state;
+        let value = self.eval(expression);
+        self.join_into(before, expression.span());
+        value
+    }
+
+    pub(super) fn eval_argument(&mut self, argument: &ExprOrSpread) {
+        if argument.spread.is_some() {
+            if let Some(ident) = self.exports_ident(&argument.expr) {
+                self.use_exports(ident, Usage::Read, EditForm::Prefix);
+                return;
+            }
+        }
+        self.eval(&argument.expr);
+    }
+
+    /// Evaluates an expression and returns the object it yields in the original and the rewritten program.
+    pub(super) fn eval(&mut self, expression: &Expr) -> Pair {
+        let span = expression.span();
+        match expression {
+            Expr::Ident(ident) => self.eval_ident(ident),
+            Expr::This(_) => self.eval_this(span),
+            wrapper if is_transparent_wrapper(wrapper) => self.eval(unparen(wrapper)),
+            Expr::Seq(sequence) => {
+                let mut value = self.opaque_value(span);
+                for item in &sequence.exprs {
+                    value = self.eval(item);
+                }
+                value
+            }
+            Expr::Assign(assign) => self.eval_assign(assign, false),
+            Expr::Member(member) => self.eval_member(member, Usage::Escape),
+            Expr::Call(call) => self.eval_call(call),
+            Expr::New(new) => {
+                self.note_agreement();
+                self.eval_callee(&new.callee);
+                for argument in new.args.iter().flatten() {
+                    self.eval_argument(argument);
+                }
+                self.created(span)
+            }
+            Expr::Object(object) => self.eval_object(object, span),
+            Expr::Array(array) => {
+                for element in array.elems.iter().flatten() {
+                    self.eval_argument(element);
+                }
+                self.created(span)
+            }
+            Expr::Fn(function) => {
+                self.walk_function(&function.function);
+                self.created(span)
+            }
+            Expr::Arrow(arrow) => {
+                self.walk_arrow(arrow);
+                self.created(span)
+            }
+            Expr::Class(class) => {
+                self.walk_class(&class.class);
+                self.created(span)
+            }
+            Expr::Lit(Lit::Regex(_)) => self.created(span),
+            Expr::Lit(_) => self.created_fragile(span),
+            Expr::Tpl(template) => {
+                for item in &template.exprs {
+                    self.eval_read(item);
+                }
+                self.created_fragile(span)
+            }
+            Expr::Unary(unary) => self.eval_unary(unary, span),
+            Expr::Update(update) => self.eval_update(update, span),
+            Expr::Bin(binary) => self.eval_binary(binary, span),
+            Expr::Cond(conditional) => self.eval_conditional(conditional, span),
+            Expr::OptChain(chain) => self.eval_opt_chain(chain, span),
+            other => {
+                other.visit_children_with(self);
+                self.opaque_value(span)
+            }
+        }
+    }
+
+    /// Evaluates an operand whose object is only looked at (compared, negated, interpolated), not passed on.
+    pub(super) fn eval_read(&mut self, expression: &Expr) -> Pair {
+        if let Some(ident) = self.exports_ident(expression) {
+            return self.use_exports(ident, Usage::Read, EditForm::Prefix);
+        }
+        if let Some(member) = self.module_exports_member(expression) {
+            return self.use_module_exports(member, Usage::Read);
+        }
+        if matches!(unparen(expression), Expr::Ident(ident) if self.is_free(ident, "module")) {
+            // `require.main === module`, `!module`: looking at `module` does not let anyone reassign its exports.
+            return self.opaque_value(expression.span());
+        }
+        self.eval(expression)
+    }
+
+    pub(super) fn eval_callee(&mut self, callee: &Expr) {
+        match unparen(callee) {
+            Expr::Member(member) => {
+                self.eval_member(member, Usage::Read);
+            }
+            other => {
+                self.eval_read(other);
+            }
+        }
+    }
+
+    /// A member expression that is read: `exports.a`, `module.exports`, `module.exports.a`, `module.id`.
+    pub(super) fn eval_member(&mut self, member: &MemberExpr, usage_if_module_exports: Usage) -> Pair {
+        let span = member.span;
+        if self.is_module_exports(member) {
+            return self.use_module_exports(member, usage_if_module_exports);
+        }
+        if let Some(ident) = self.exports_ident(&member.obj) {
+            self.use_exports(ident, Usage::Read, EditForm::Prefix);
+        } else if let Some(inner) = self.module_exports_member(&member.obj) {
+            self.use_module_exports(inner, Usage::Read);
+        } else if matches!(unparen(&member.obj), Expr::This(_)) {
+            // `this.x` reads a property; it does not hand the object to anyone.
+        } else if let Expr::Ident(object) = unparen(&member.obj) {
+            if self.is_free(object, "module") && member_name(&member.prop).is_none() {
+                // `module[key]` may be `module.exports` under another name.
+                self.opaque = true;
+                self.escapes = true;
+            } else if !self.is_free(object, "module") {
+                self.eval(&member.obj);
+            }
+        } else {
+            self.eval(&member.obj);
+        }
+        if let MemberProp::Computed(computed) = &member.prop {
+            self.eval(&computed.expr);
+        }
+        // A property's value is anything, `undefined` included: it cannot be trusted to take properties.
+        if self.assume_escape {
+            self.merged_unknown(span)
+        } else {
+            self.created_fragile(span)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Operators and the expressions built of a few parts: identifiers, `this`, object literals, unary, update,
+//! binary, conditional and optional-chain expressions.
+
+use swc_core::common::Span;
+use swc_core::ecma::ast::*;
+use swc_core::ecma::visit::VisitWith;
+
+use super::*;
+use crate::model::syntax::*;
+use crate::model::value::Pair;
+use crate::model::{AssignForm, EditForm, Usage};
+
+impl Walker<'_> {
+    /// An identifier: `exports` escapes, `module` makes the model opaque, anything else is an unknown value.
+    pub(super) fn eval_ident(&mut self, ident: &Ident) -> Pair {
+        let span = ident.span;
+        if self.is_exports(ident) {
+            return self.use_exports(ident, Usage::Escape, EditForm::Prefix);
+        }
+        if self.is_free(ident, "module") {
+            self.opaque = true;
+            self.escapes = true;
+            return self.merged_unknown(span);
+        }
+        if self.is_free(ident, "arguments") && !self.deferred() && self.exits.len() == 1 {
+            // The module body's own `arguments`: in sloppy mode `arguments[0] = x` rebinds `exports`.
+            self.dynamic_scope = true;
+        }
+        if self.is_free(ident, "undefined") {
+            return self.created_fragile(span);
+        }
+        self.opaque_value(span)
+    }
+
+    /// `this`: at the top of a module, the initial exports object.
+    pub(super) fn eval_this(&mut self, span: Span) -> Pair {
+        if !self.deferred() && self.this_is_module {
+            // At the top of a CommonJS module, `this` is the initial exports object in both programs.
+            self.escapes = true;
+            return Pair::same(crate::model::value::INITIAL);
+        }
+        // Elsewhere `this` may be `undefined` (a plain call in strict mode).
+        if self.assume_escape {
+            self.merged_unknown(span)
+        } else {
+            self.created_fragile(span)
+        }
+    }
+
+    /// An object literal: a new object; `{ exports }` and `...exports` use the exports object.
+    pub(super) fn eval_object(&mut self, object: &ObjectLit, span: Span) -> Pair {
+        for property in &object.props {
+            match property {
+                PropOrSpread::Spread(spread) => {
+                    if let Some(ident) = self.exports_ident(&spread.expr) {
+                        self.use_exports(ident, Usage::Read, EditForm::Prefix);
+                    } else {
+                        self.eval(&spread.expr);
+                    }
+                }
+                PropOrSpread::Prop(property) => match &**property {
+                    Prop::Shorthand(ident) if self.is_exports(ident) => {
+                        self.use_exports(ident, Usage::Escape, EditForm::Shorthand);
+                    }
+                    Prop::Shorthand(ident) if self.is_free(ident, "module") => {
+                        self.opaque = true;
+                        self.escapes = true;
+                    }
+                    other => other.visit_with(self),
+                },
+            }
+        }
+        self.created(span)
+    }
+
+    /// A unary operator: `typeof exports` probes the environment, `delete exports.a` deletes an export.
+    pub(super) fn eval_unary(&mut self, unary: &UnaryExpr, span: Span) -> Pair {
+        match unary.op {
+            UnaryOp::TypeOf => {
+                if let Some(ident) = self.exports_ident(&unary.arg) {
+                    self.probes_environment = true;
+                    self.use_exports(ident, Usage::Typeof, EditForm::Impossible);
+                } else if let Some(member) = self.module_exports_member(&unary.arg) {
+                    self.probes_environment = true;
+                    self.use_module_exports(member, Usage::Read);
+                } else if matches!(unparen(&unary.arg), Expr::Ident(ident) if self.is_free(ident, "module")) {
+                    self.probes_environment = true;
+                } else {
+                    self.eval_read(&unary.arg);
+                }
+            }
+            UnaryOp::Delete => match unparen(&unary.arg) {
+                Expr::Member(member) => self.write_or_delete_member(member, true),
+                // `delete exports` does nothing to a parameter; `delete module.exports` would remove
+                // the export, so this reference must never be rewritten.
+                Expr::Ident(ident) if self.is_exports(ident) => {
+                    self.use_exports(ident, Usage::Read, EditForm::Impossible);
+                }
+                other => {
+                    self.eval(other);
+                }
+            },
+            _ => {
+                self.eval_read(&unary.arg);
+            }
+        }
+        self.created_fragile(span)
+    }
+
+    /// `x++`: on `exports` or `module.exports`, an assignment of an unknown value.
+    pub(super) fn eval_update(&mut self, update: &UpdateExpr, span: Span) -> Pair {
+        if let Some(ident) = self.exports_ident(&update.arg) {
+            self.assign_exports_unknown(ident, AssignForm::Compound, span, self.range(span));
+        } else if let Some(member) = self.module_exports_member(&update.arg) {
+            self.assign_module_exports_unknown(member, AssignForm::Compound, span, self.range(span));
+        } else if let Expr::Member(member) = unparen(&update.arg) {
+            self.write_member(member);
+        } else {
+            self.eval(&update.arg);
+        }
+        self.created_fragile(span)
+    }
+
+    /// `test ? a : b`: either branch, and either value.
+    pub(super) fn eval_conditional(&mut self, conditional: &CondExpr, span: Span) -> Pair {
+        self.eval(&conditional.test);
+        let before = self.state;
+        let consequent = self.eval_assigned(&conditional.cons);
+        let after_consequent = self.state;
+        self.state = before;
+        let alternate = self.eval_assigned(&conditional.alt);
+        self.join_into(after_consequent, span);
+        let site = self.site(span);
+        consequent.join(alternate, site)
+    }
+
+    /// `a?.b`, `f?.()`: may stop before evaluating anything.
+    pub(super) fn eval_opt_chain(&mut self, chain: &OptChainExpr, span: Span) -> Pair {
+        let before = self.state;
+        match &*chain.base {
+            OptChainBase::Member(member) => {
+                self.eval_member(member, Usage::Read);
+            }
+            OptChainBase::Call(call) => {
+                self.eval_read(&call.callee);
+                for argument in &call.args {
+                    self.eval_argument(argument);
+                }
+            }
+        }
+        self.join_into(before, span);
+        self.opaque_value(span)
+    }
+
+    /// A binary operator: `&&`, `||` and `??` yield either operand; any other yields a primitive.
+    pub(super) fn eval_binary(&mut self, binary: &BinExpr, span: Span) -> Pair {
+        match binary.op {
+            BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
+                let left = self.eval_assigned(&binary.left);
+                let before = self.state;
+                let right = self.eval_assigned(&binary.right);
+                self.join_into(before, span);
+                let site = self.site(span);
+                left.join(right, site)
+            }
+            _ => {
+                // Long chains (`a + b + c + …`, minified string concatenations) nest to the left as deep as
+                // they are long: walk the spine in a loop rather than by recursion.
+                let mut right_operands = vec![&binary.right];
+                let mut leftmost = &binary.left;
+                while let Expr::Bin(inner) = &**leftmost {
+                    if matches!(inner.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing) {
+                        break;
+                    }
+                    right_operands.push(&inner.right);
+                    leftmost = &inner.left;
+                }
+                self.eval_read(leftmost);
+                for operand in right_operands.into_iter().rev() {
+                    self.eval_read(operand);
+                }
+                self.created_fragile(span)
+            }
+        }
+    }
+}
