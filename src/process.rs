@@ -153,6 +153,9 @@ pub(crate) fn fix_error(display: String, error: RunError) -> FileError {
         RunError::Fix(FixError::Syntax(syntax)) => {
             FileError::at(display, syntax.line, syntax.column, format!("syntax error: {}", syntax.message))
         }
+        RunError::Fix(FixError::TooComplex(error)) => {
+            FileError::at(display, error.line, error.column, format!("too complex to analyse: {}", error.message))
+        }
         RunError::Fix(error @ FixError::Unverified { .. }) => FileError::new(display, error.to_string()),
         RunError::Panicked => FileError::new(
             display,

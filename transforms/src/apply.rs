@@ -2,8 +2,9 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::budget::TooComplex;
 use crate::diagnostic::{Edit, Finding};
-use crate::parse::{recoverable_error_count, SyntaxError};
+use crate::parse::{recoverable_error_count, AnalysisError, SyntaxError};
 use crate::{analyze, Analysis, Settings, SourceType};
 
 /// How many rounds of analyse-and-edit may run before the fix is declared not to converge. Each round applies
@@ -25,6 +26,8 @@ pub struct FixOutcome {
 pub enum FixError {
     /// The original text does not parse.
     Syntax(SyntaxError),
+    /// Analysing the original text would cost more than its size allows.
+    TooComplex(TooComplex),
     /// The fixes produced text that does not parse or does not settle: nothing may be written.
     Unverified { message: String },
 }
@@ -33,6 +36,7 @@ impl std::fmt::Display for FixError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FixError::Syntax(error) => write!(f, "{error}"),
+            FixError::TooComplex(error) => write!(f, "{error}"),
             FixError::Unverified { message } => {
                 write!(f, "internal error, the file is left unchanged: {message}")
             }
@@ -49,7 +53,10 @@ pub fn fix(
     settings: &Settings,
     include_unsafe: bool,
 ) -> Result<FixOutcome, FixError> {
-    let analysis = analyze(source, source_type, settings).map_err(FixError::Syntax)?;
+    let analysis = analyze(source, source_type, settings).map_err(|error| match error {
+        AnalysisError::Syntax(error) => FixError::Syntax(error),
+        AnalysisError::TooComplex(error) => FixError::TooComplex(error),
+    })?;
     let mut current: Option<String> = None;
     let mut findings = analysis.findings().to_vec();
 

@@ -5,6 +5,7 @@
 //! a deep stack: run calls on threads with large stacks (the CLI uses 256 MB).
 
 mod apply;
+mod budget;
 mod diagnostic;
 mod model;
 mod parse;
@@ -14,8 +15,9 @@ mod source_type;
 mod text;
 
 pub use apply::{fix, FixError, FixOutcome};
+pub use budget::TooComplex;
 pub use diagnostic::{Applicability, Edit, Finding, Fix, RuleId};
-pub use parse::SyntaxError;
+pub use parse::{AnalysisError, SyntaxError};
 pub use source_type::{Exclusion, FileClass, SourceType};
 pub use text::LineIndex;
 
@@ -69,24 +71,26 @@ pub fn check_syntax(source: &str, source_type: SourceType) -> Result<Analysis, S
     })
 }
 
-/// Analyses one file's text. Fails only when the text is not JavaScript (or TypeScript) that Node could load.
-pub fn analyze(source: &str, source_type: SourceType, settings: &Settings) -> Result<Analysis, SyntaxError> {
+/// Analyses one file's text. Fails when the text is not JavaScript (or TypeScript) that Node could load, or when
+/// analysing it would cost more than its size allows ([`TooComplex`]).
+pub fn analyze(source: &str, source_type: SourceType, settings: &Settings) -> Result<Analysis, AnalysisError> {
     let parsed = parse::with_script(source, source_type, model::may_use_exports_unresolved, |script| {
         if !model::may_use_exports(script) {
-            return Vec::new();
+            return Ok(Vec::new());
         }
-        let model = model::ExportModel::build(script);
-        let mut findings = rules::check(&model, source, settings);
+        let model = model::ExportModel::build(script)?;
+        let mut findings = rules::check(&model, source, settings)?;
         if script.recoverable_errors > 0 {
             // A file Node would not load is reported, never rewritten: what it "exports" is not known.
             for finding in &mut findings {
                 finding.fix = None;
             }
         }
-        findings
+        Ok(findings)
     })?;
     Ok(match parsed {
         parse::Parsed::EsModule => Analysis::EsModule,
-        parse::Parsed::Script(findings) => Analysis::CommonJs(findings),
+        parse::Parsed::Script(None) => Analysis::CommonJs(Vec::new()),
+        parse::Parsed::Script(Some(findings)) => Analysis::CommonJs(findings.map_err(AnalysisError::TooComplex)?),
     })
 }

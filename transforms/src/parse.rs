@@ -9,6 +9,7 @@ use swc_core::ecma::parser::error::SyntaxError as ParserError;
 use swc_core::ecma::parser::{lexer::Lexer, EsSyntax, Parser, StringInput, Syntax, TsSyntax};
 use swc_core::ecma::transforms::base::resolver;
 
+use crate::budget::{check_resolver_cost, TooComplex};
 use crate::source_type::SourceType;
 use crate::text::LineIndex;
 
@@ -31,6 +32,32 @@ impl fmt::Display for SyntaxError {
 }
 
 impl std::error::Error for SyntaxError {}
+
+/// Why a text got no analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnalysisError {
+    /// It is not a program Node could load.
+    Syntax(SyntaxError),
+    /// Analysing it would cost more than its size allows.
+    TooComplex(TooComplex),
+}
+
+impl fmt::Display for AnalysisError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnalysisError::Syntax(error) => error.fmt(f),
+            AnalysisError::TooComplex(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for AnalysisError {}
+
+impl From<SyntaxError> for AnalysisError {
+    fn from(error: SyntaxError) -> Self {
+        AnalysisError::Syntax(error)
+    }
+}
 
 /// A parsed CommonJS script with its identifiers resolved, and the map back to the original text.
 pub struct ResolvedScript<'a> {
@@ -71,13 +98,14 @@ pub fn syntax_only(source: &str, source_type: SourceType) -> Result<Parsed<()>, 
 
 /// Parses `source` and, for a CommonJS script, runs `analyse` on it with swc's `GLOBALS` set for this thread.
 /// Resolving every identifier is a whole pass over the tree, so it runs only when `worth_resolving` says the
-/// unresolved script may need it; otherwise the result is `T::default()`.
-pub fn with_script<T: Default>(
+/// unresolved script may need it; otherwise the result is `None`. A script whose resolving would cost
+/// more than its size allows (statement lists nested thousands deep) is [`AnalysisError::TooComplex`].
+pub fn with_script<T>(
     source: &str,
     source_type: SourceType,
     worth_resolving: impl FnOnce(&Script) -> bool,
     analyse: impl FnOnce(&ResolvedScript<'_>) -> T,
-) -> Result<Parsed<T>, SyntaxError> {
+) -> Result<Parsed<Option<T>>, AnalysisError> {
     let bom_len = bom_len(source);
     GLOBALS.set(&Default::default(), || {
         let (script, recoverable_errors) = match parse_located(source, source_type)? {
@@ -85,7 +113,12 @@ pub fn with_script<T: Default>(
             Parsed::EsModule => return Ok(Parsed::EsModule),
         };
         if !worth_resolving(&script) {
-            return Ok(Parsed::Script(T::default()));
+            return Ok(Parsed::Script(None));
+        }
+        if let Err(position) = check_resolver_cost(&script, source.len()) {
+            let offset = (position as usize).saturating_sub(1) + bom_len;
+            let message = "statement lists nest too deeply for the cost of resolving its names";
+            return Err(AnalysisError::TooComplex(TooComplex::at(source, offset, message)));
         }
         let mut program = Program::Script(script);
         let unresolved_mark = Mark::new();
@@ -102,7 +135,7 @@ pub fn with_script<T: Default>(
             bom_len,
             recoverable_errors,
         };
-        Ok(Parsed::Script(analyse(&resolved)))
+        Ok(Parsed::Script(Some(analyse(&resolved))))
     })
 }
 

@@ -1,7 +1,7 @@
 //! The engine on the inputs that trip parsers and offset arithmetic: BOM, shebang, CRLF, HTML-like comments,
 //! sloppy-mode scripts, TypeScript, ES modules and syntax errors.
 
-use exportfix_transforms::{analyze, fix, Analysis, FixError, Settings, SourceType};
+use exportfix_transforms::{analyze, fix, Analysis, AnalysisError, FixError, Settings, SourceType};
 
 fn fixed(source: &str, source_type: SourceType) -> Option<String> {
     fix(source, source_type, &Settings::default(), false).expect("fixes").fixed
@@ -103,7 +103,11 @@ fn typescript_and_jsx_parse() {
 
 #[test]
 fn syntax_errors_are_located() {
-    let error = analyze("exports.a = 1;\nvar = ;\n", SourceType::JavaScript, &Settings::default()).unwrap_err();
+    let Err(AnalysisError::Syntax(error)) =
+        analyze("exports.a = 1;\nvar = ;\n", SourceType::JavaScript, &Settings::default())
+    else {
+        panic!("a syntax error")
+    };
     assert_eq!(error.line, 2);
     assert!(error.column >= 4, "{error}");
     match fix("\u{feff}\nfoo(;\n", SourceType::JavaScript, &Settings::default(), false) {
@@ -248,4 +252,23 @@ fn breaks_and_continues_carry_their_paths() {
     );
     assert!(rules("while (x) { if (y) continue; module.exports = X; }\nexports.a = 1;\n", SourceType::JavaScript)
         .is_empty());
+}
+
+/// Statement lists nested thousands deep would cost swc's resolver time quadratic in the depth: such a file is an
+/// error naming where the cost ran out, found before resolving, and never fixed.
+#[test]
+fn too_deeply_nested_blocks_are_too_complex_not_a_hang() {
+    let depth = 10_000;
+    let source = format!("module.exports = f;\n{}exports.a = 1;{}\n", "{".repeat(depth), "}".repeat(depth));
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || fix(&source, SourceType::JavaScript, &Settings::default(), true));
+    match worker.expect("a thread").join().expect("no panic") {
+        Err(FixError::TooComplex(error)) => {
+            assert_eq!(error.line, 2, "{error}");
+            assert!(error.column > 1 && error.column <= depth, "{error}");
+            assert!(error.to_string().starts_with("too complex to analyse at 2:"), "{error}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -43,7 +43,7 @@ pub fn answers_before_and_after_resolution(source: &str, source_type: SourceType
         may_use_exports,
     );
     match parsed {
-        Ok(Parsed::Script(after)) => Some((before?, after)),
+        Ok(Parsed::Script(after)) => Some((before?, after.unwrap_or(false))),
         _ => None,
     }
 }

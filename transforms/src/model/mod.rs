@@ -14,6 +14,7 @@ mod walker;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::budget::TooComplex;
 use crate::parse::ResolvedScript;
 pub use gate::{answers_before_and_after_resolution, may_use_exports, may_use_exports_unresolved};
 pub use value::{State, Value};
@@ -258,13 +259,17 @@ pub struct ExportModel<'a> {
 }
 
 impl<'a> ExportModel<'a> {
-    pub fn build(script: &'a ResolvedScript<'a>) -> Self {
-        let (original, unanalysable) = walker::walk(script, &|_| false);
-        ExportModel { script, original, unanalysable }
+    pub fn build(script: &'a ResolvedScript<'a>) -> Result<Self, TooComplex> {
+        let walked = walker::walk(script, &|_| false).map_err(|offset| too_complex(script, offset))?;
+        Ok(ExportModel { script, original: walked.trace, unanalysable: walked.unanalysable })
     }
 
     /// Walks the program as if the `exports` references for which `rewrite` holds were `module.exports`.
-    pub fn simulate(&self, rewrite: &dyn Fn(RefId) -> bool) -> Trace {
-        walker::walk(self.script, rewrite).0
+    pub fn simulate(&self, rewrite: &dyn Fn(RefId) -> bool) -> Result<Trace, TooComplex> {
+        Ok(walker::walk(self.script, rewrite).map_err(|offset| too_complex(self.script, offset))?.trace)
     }
+}
+
+fn too_complex(script: &ResolvedScript<'_>, offset: usize) -> TooComplex {
+    TooComplex::at(script.source, offset, "the walk of its control flow would cost more than its size allows")
 }

@@ -11,6 +11,7 @@ mod table;
 
 use std::ops::Range;
 
+use crate::budget::TooComplex;
 use crate::diagnostic::{Applicability, Finding, Fix, RuleId};
 use crate::model::{Assignment, ExportModel, Usage};
 use crate::text::LineIndex;
@@ -75,11 +76,11 @@ fn uses_exports(model: &ExportModel<'_>) -> bool {
     model.original.references.iter().any(|reference| reference.is_exports() && reference.usage != Usage::Typeof)
 }
 
-pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Vec<Finding> {
+pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Result<Vec<Finding>, TooComplex> {
     if model.unanalysable.is_some() || !uses_exports(model) {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let context = Context { model, plan: RewritePlan::new(model), line_index: LineIndex::new(source) };
+    let context = Context { model, plan: RewritePlan::new(model)?, line_index: LineIndex::new(source) };
     let mut violations = exports_reassign::check(&context);
     violations.extend(lost_export::check(&context));
     if violations.is_empty() {
@@ -105,5 +106,5 @@ pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Vec<
         })
         .collect();
     findings.sort_by_key(|finding| (finding.range.start, finding.rule));
-    findings
+    Ok(findings)
 }

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::budget::TooComplex;
 use crate::diagnostic::{Applicability, Edit};
 use crate::model::{EditForm, ExportModel, RefId, Reference, Target, Trace, Usage};
 
@@ -22,7 +23,7 @@ pub struct RewritePlan {
 }
 
 impl RewritePlan {
-    pub fn new(model: &ExportModel<'_>) -> RewritePlan {
+    pub fn new(model: &ExportModel<'_>) -> Result<RewritePlan, TooComplex> {
         let original = &model.original;
         let candidates: HashSet<RefId> = original
             .references
@@ -30,7 +31,7 @@ impl RewritePlan {
             .filter(|reference| reference.is_exports() && reference.usage != Usage::Typeof)
             .map(|reference| reference.id)
             .collect();
-        let everything = model.simulate(&|id| candidates.contains(&id));
+        let everything = model.simulate(&|id| candidates.contains(&id))?;
         let unrescuable: HashSet<RefId> = lost_writes(original)
             .filter(|reference| {
                 counterpart(&everything, reference).and_then(|rewritten| everything.reaches_rewritten(rewritten, true))
@@ -42,13 +43,13 @@ impl RewritePlan {
             (candidates, everything)
         } else {
             let rewritten: HashSet<RefId> = candidates.difference(&unrescuable).copied().collect();
-            let trace = model.simulate(&|id| rewritten.contains(&id));
+            let trace = model.simulate(&|id| rewritten.contains(&id))?;
             (rewritten, trace)
         };
         let edits = edits_for(&trace, &rewritten);
         let preserving = !trace.opaque && preserves(&trace, &rewritten);
         let repairs_cleanly = !trace.opaque && !trace.escapes && repairs(&trace, &rewritten, unrescuable.is_empty());
-        RewritePlan { unrescuable, edits, preserving, repairs_cleanly }
+        Ok(RewritePlan { unrescuable, edits, preserving, repairs_cleanly })
     }
 
     /// The applicability of a repair, given whether the rule at hand has a reason of its own to doubt it.

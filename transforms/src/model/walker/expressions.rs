@@ -42,6 +42,9 @@ impl Walker<'_> {
     /// Evaluates an expression and returns the object it yields in the original and the rewritten program.
     pub(super) fn eval(&mut self, expression: &Expr) -> Pair {
         let span = expression.span();
+        if !self.spend(span) {
+            return self.merged_unknown(span);
+        }
         match expression {
             Expr::Ident(ident) => self.eval_ident(ident),
             Expr::This(_) => self.eval_this(span),

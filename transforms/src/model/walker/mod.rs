@@ -45,15 +45,24 @@ use jumps::JumpTarget;
 use loop_effects::assigning_loops;
 
 /// Walks the script twice when needed: first to learn whether `exports` escapes (which decides how opaque values
-/// are), then for real.
-pub fn walk(script: &ResolvedScript<'_>, rewrite: &dyn Fn(RefId) -> bool) -> (Trace, Option<Unanalysable>) {
+/// are), then for real. `Err` with where the work ran out when a walk would cost more than the file's size allows.
+pub fn walk(script: &ResolvedScript<'_>, rewrite: &dyn Fn(RefId) -> bool) -> Result<Walked, usize> {
     let assigning_loops = assigning_loops(&script.script.body);
-    let probe = Walker::run(script, rewrite, true, &assigning_loops);
+    let budget = crate::budget::walk_budget(script.source.len());
+    let probe = Walker::run(script, rewrite, true, &assigning_loops, budget)?;
     if probe.escapes {
-        return (probe.trace, probe.unanalysable);
+        return Ok(probe.walked);
     }
-    let exact = Walker::run(script, rewrite, false, &assigning_loops);
-    (exact.trace, exact.unanalysable)
+    Ok(Walker::run(script, rewrite, false, &assigning_loops, budget)?.walked)
+}
+
+/// What one walk learnt.
+pub struct Walked {
+    pub trace: Trace,
+    pub unanalysable: Option<Unanalysable>,
+    /// The work units it spent (statements and expressions walked), for the complexity tests.
+    #[cfg(test)]
+    pub work: usize,
 }
 
 /// How deep loops that assign a binding may nest and still each be walked twice (see `Walker::walk_loop`).
@@ -63,8 +72,7 @@ const MAX_TWO_PASS_NESTING: usize = 3;
 const MAX_OBSERVED_STATES: usize = 256;
 
 struct Outcome {
-    trace: Trace,
-    unanalysable: Option<Unanalysable>,
+    walked: Walked,
     escapes: bool,
 }
 
@@ -121,6 +129,11 @@ struct Walker<'a> {
     assigning_loops: &'a HashSet<(u32, u32)>,
     /// How many enclosing loops are being walked twice.
     two_pass_loops: usize,
+    /// Statements and expressions walked so far, and how many the file's size allows (see [`crate::budget`]).
+    work: usize,
+    budget: usize,
+    /// Where the work passed the budget; from then on every node returns at once.
+    exhausted_at: Option<usize>,
 }
 
 impl<'a> Walker<'a> {
@@ -129,7 +142,8 @@ impl<'a> Walker<'a> {
         rewrite: &'a dyn Fn(RefId) -> bool,
         assume_escape: bool,
         assigning_loops: &'a HashSet<(u32, u32)>,
-    ) -> Outcome {
+        budget: usize,
+    ) -> Result<Outcome, usize> {
         let body = &script.script.body;
         let mut walker = Walker {
             script,
@@ -164,18 +178,24 @@ impl<'a> Walker<'a> {
             list_statement: None,
             assigning_loops,
             two_pass_loops: 0,
+            work: 0,
+            budget,
+            exhausted_at: None,
         };
         if declares_at_top_level(body, "module", script.top_level) {
             walker.opaque = true;
         }
         walker.hoist_function_declarations(body);
         walker.walk_statements(body);
+        if let Some(offset) = walker.exhausted_at {
+            return Err(offset);
+        }
         let module_returns = walker.exits.pop().unwrap_or_default();
         let normal_end = walker.state;
         let end = module_returns.iter().fold(normal_end, |end, exit| end.join(*exit, 0));
         walker.state = State { reachable: true, ..end };
         walker.note_agreement();
-        Outcome {
+        let walked = Walked {
             trace: Trace {
                 references: walker.references,
                 end: walker.state,
@@ -190,8 +210,22 @@ impl<'a> Walker<'a> {
                 defines_properties: walker.defines_properties,
             },
             unanalysable: walker.dynamic_scope.then_some(Unanalysable::DynamicScope),
-            escapes: walker.escapes,
+            #[cfg(test)]
+            work: walker.work,
+        };
+        Ok(Outcome { walked, escapes: walker.escapes })
+    }
+
+    /// Counts one unit of work; `false` once the budget is spent, when the caller returns at once.
+    fn spend(&mut self, span: Span) -> bool {
+        self.work += 1;
+        if self.work <= self.budget {
+            return true;
         }
+        if self.exhausted_at.is_none() {
+            self.exhausted_at = Some(self.offset(span.lo));
+        }
+        false
     }
 
     // ----- positions -------------------------------------------------------------------------------------------
@@ -320,3 +354,5 @@ impl Visit for Walker<'_> {
         }
     }
 }
+#[cfg(test)]
+mod tests;

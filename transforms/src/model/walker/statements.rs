@@ -33,6 +33,9 @@ impl Walker<'_> {
     }
 
     pub(super) fn walk_statement(&mut self, statement: &Stmt) {
+        if !self.spend(statement.span()) {
+            return;
+        }
         match statement {
             Stmt::Block(block) => self.walk_statements(&block.stmts),
             Stmt::Expr(expression) => {
