@@ -166,14 +166,17 @@ fn check_reports_findings_and_diff_exits_one_and_never_writes() {
     assert_eq!(run.code, Some(1), "{run:?}");
     let lines = run.stdout_lines();
     assert!(lines[0].starts_with("a.js:1:1: exports-reassign "), "{run:?}");
-    assert_eq!(lines[1..5], ["--- a/a.js", "+++ b/a.js", "@@ -1 +1 @@", "-exports = function () {};"]);
-    assert_eq!(lines[5], "+module.exports = function () {};");
-    assert!(lines[6].starts_with("b.js:1:1: mixed-exports "), "{run:?}");
+    // Under each fixable finding, its fix title (as ruff shows it), then the diff.
+    assert_eq!(lines[1], "help: Assign to `module.exports` and use it throughout the file");
+    assert_eq!(lines[2..6], ["--- a/a.js", "+++ b/a.js", "@@ -1 +1 @@", "-exports = function () {};"]);
+    assert_eq!(lines[6], "+module.exports = function () {};");
+    assert!(lines[7].starts_with("b.js:1:1: mixed-exports "), "{run:?}");
+    assert_eq!(lines[8], "help: Use `module.exports` throughout the file");
     assert_eq!(
-        lines[7..12],
+        lines[9..14],
         ["--- a/b.js", "+++ b/b.js", "@@ -1,2 +1,2 @@", "-exports.a = 1;", "+module.exports.a = 1;"]
     );
-    assert_eq!(lines[12], " module.exports.b = 2;");
+    assert_eq!(lines[14], " module.exports.b = 2;");
     assert!(
         run.summary().starts_with("Scanned 3 files: 2 findings (2 fixable), 2 files would change, 0 errors in "),
         "{run:?}"

@@ -6,6 +6,7 @@
 
 mod apply;
 mod diagnostic;
+mod meta;
 mod model;
 mod parse;
 pub mod prefilter;
@@ -15,6 +16,7 @@ mod text;
 
 pub use apply::{fix, FixError, FixOutcome};
 pub use diagnostic::{Applicability, Edit, Finding, Fix, RuleId};
+pub use meta::{Level, RuleMeta};
 pub use parse::SyntaxError;
 pub use source_type::{Exclusion, FileClass, SourceType};
 pub use text::LineIndex;
