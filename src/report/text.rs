@@ -193,10 +193,14 @@ fn write_caveat(err: &mut Painter, path: &str, caveat: PatchCaveat) -> io::Resul
         PatchCaveat::OutsideCwd => "it lies outside the working directory, and `git apply` only patches files under it",
         PatchCaveat::ThroughLink => "it was named through a symbolic link, and `git apply` never writes through one",
     };
+    let remedy = match caveat {
+        PatchCaveat::OutsideCwd => "`exportfix fix` writes it",
+        PatchCaveat::ThroughLink => "`exportfix fix` writes the link's target",
+    };
     err.styled(LOCATION, &place(path, None))?;
     err.write_all(b" ")?;
     err.styled(NOTE, "note:")?;
-    writeln!(err, " `git apply` run here cannot apply this diff: {why}; `exportfix fix` writes it")
+    writeln!(err, " `git apply` run here cannot apply this diff: {why}; {remedy}")
 }
 
 /// `Scanned 3 files: 2 findings (2 fixable), 1 file would change, 0 errors in 12ms`; for `fix` the changed files
