@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command, RunArgs};
-use settings::Mode;
+use report::Mode;
 
 /// Exit code for a run that could not start or report at all; the same as for file errors.
 const FAILURE: u8 = 2;

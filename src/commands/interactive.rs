@@ -9,11 +9,14 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
+use super::paths::{find, Found};
 use crate::cli::{ColorArg, Format, RunArgs};
 use crate::pipeline::{self, Analysed};
 use crate::report::text::{self, Painter};
+use crate::report::Mode;
 use crate::report::{FileReport, RunReport};
-use crate::settings::{Mode, Options};
+use crate::settings::Options;
+use crate::sources::FromPaths;
 use crate::write;
 
 /// Analyses every file as `fix` would (writing nothing), asks about each one the fixes change, and writes the
@@ -26,17 +29,17 @@ pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {
     if args.format != Format::Text {
         bail!("--interactive shows text diffs: it cannot be combined with --format {:?}", args.format);
     }
-    let found = super::check::find(args)?;
-    let options = Options { mode: Mode::Fix, settings: found.settings, include_unsafe: args.include_unsafe };
-    let analysed = pipeline::run(found.sources, options, found.threads, &|analysed| analysed)?;
+    let Found { from_paths: FromPaths { sources, errors, skipped }, settings, threads } = find(args)?;
+    let options = Options { mode: Mode::Fix, settings, include_unsafe: args.include_unsafe };
+    let analysed = pipeline::run(sources, options, threads, &|analysed| analysed)?;
     let files = review(analysed, args.color, args.include_unsafe)?;
     let report = RunReport {
         mode,
         include_unsafe: args.include_unsafe,
         files,
-        path_errors: found.errors,
+        path_errors: errors,
         elapsed: started.elapsed(),
-        skipped_before_reading: found.skipped,
+        skipped_before_reading: skipped,
     };
     text::emit_summary(&report, args.color).context("cannot write the report")?;
     Ok(report.exit_code())

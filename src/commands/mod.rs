@@ -3,4 +3,5 @@
 pub mod check;
 pub mod hook;
 pub mod interactive;
+mod paths;
 pub mod stdin;

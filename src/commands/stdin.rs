@@ -13,8 +13,9 @@ use anyhow::Context;
 
 use crate::cli::RunArgs;
 use crate::pipeline;
+use crate::report::Mode;
 use crate::report::{self, text, RunReport, Skipped};
-use crate::settings::{Mode, Options, Setup};
+use crate::settings::{Options, Setup};
 use crate::sources;
 
 pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffOp, DiffTag};
 
-use crate::sources::paths::quoted;
+use crate::report::quote::quoted;
 
 /// Lines of context around each change, as `diff -u` and git use.
 const CONTEXT_LINES: usize = 3;

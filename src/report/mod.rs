@@ -2,6 +2,7 @@
 
 pub mod github;
 pub mod json;
+pub mod quote;
 pub mod sarif;
 pub mod text;
 
@@ -12,7 +13,13 @@ use anyhow::Context;
 use exportfix_transforms::Finding;
 
 use crate::cli::{ColorArg, Format};
-use crate::settings::Mode;
+
+/// Whether a run may write files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Fix,
+}
 
 /// Prints `report` in `format`: the one way every command reports.
 pub fn emit(report: &RunReport, format: Format, color: ColorArg) -> anyhow::Result<()> {

@@ -13,9 +13,9 @@ use anstyle::{AnsiColor, Style};
 use exportfix_transforms::{Applicability, Finding};
 
 use crate::cli::ColorArg;
+use crate::report::quote::shown;
+use crate::report::Mode;
 use crate::report::{FileError, FileReport, PatchCaveat, RunReport, Summary};
-use crate::settings::Mode;
-use crate::sources::paths::shown;
 
 const LOCATION: Style = Style::new().bold();
 const RULE: Style = AnsiColor::Red.on_default().bold();

@@ -1,23 +1,16 @@
 //! What a run is asked to do, resolved once: the config file's settings with the flags over them.
 
 pub mod config;
-pub mod exclude;
 
 use std::path::{Path, PathBuf};
 
 use exportfix_transforms::Settings;
 
 use crate::cli::StyleArg;
+use crate::report::Mode;
 use crate::sources::classify::Classifier;
+use crate::sources::exclude::ExcludeSet;
 use config::Loaded;
-use exclude::ExcludeSet;
-
-/// Whether a run may write files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Check,
-    Fix,
-}
 
 /// What the pipeline needs to analyse one source.
 #[derive(Debug, Clone, Copy)]

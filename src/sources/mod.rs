@@ -4,6 +4,7 @@
 
 pub mod classify;
 pub mod decode;
+pub mod exclude;
 pub mod paths;
 pub mod walk;
 

@@ -21,10 +21,10 @@ use std::sync::{Arc, Mutex};
 use ignore::{WalkBuilder, WalkState};
 
 use super::classify::Classifier;
+use super::exclude::ExcludeSet;
 use super::paths::{absolute_lexical, display_path};
 use super::Source;
 use crate::report::FileError;
-use crate::settings::exclude::ExcludeSet;
 
 #[derive(Debug, Default)]
 pub struct Discovery {

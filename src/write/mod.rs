@@ -2,7 +2,9 @@
 //! decided on, and only over exactly the original it was computed from: a file that changed since it was read
 //! (or reviewed) is left alone and reported as changed on disk.
 
+mod error;
 mod replace;
+mod temporary;
 
 pub use replace::replace_contents;
 

@@ -11,8 +11,9 @@ use super::git::{git, staged_blob, staged_names, top_level};
 use super::shell_quote;
 use crate::cli::{ColorArg, HookMode};
 use crate::pipeline::{self, Rewrite};
+use crate::report::Mode;
 use crate::report::{text, FileError, FileReport, RunReport, Skipped};
-use crate::settings::{Mode, Options, Setup};
+use crate::settings::{Options, Setup};
 use crate::sources::{Origin, Source};
 use crate::write::replace_contents;
 
