@@ -13,8 +13,7 @@ use anyhow::Context;
 
 use crate::cli::RunArgs;
 use crate::pipeline;
-use crate::report::Mode;
-use crate::report::{self, text, RunReport, Skipped};
+use crate::report::{self, text, Mode, RunReport, Skipped};
 use crate::settings::{Options, Setup};
 use crate::sources;
 

@@ -10,8 +10,7 @@ use anyhow::Context;
 use exportfix_transforms::{Analysis, FixError, FixOutcome, SourceType};
 use rayon::prelude::*;
 
-use crate::report::Mode;
-use crate::report::{FileError, FileReport, PatchCaveat, SkipReason};
+use crate::report::{FileError, FileReport, Mode, PatchCaveat, SkipReason};
 use crate::settings::Options;
 use crate::sources::{Origin, Source};
 use diff::unified_diff;

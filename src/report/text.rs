@@ -14,8 +14,7 @@ use exportfix_transforms::{Applicability, Finding};
 
 use crate::cli::ColorArg;
 use crate::report::quote::shown;
-use crate::report::Mode;
-use crate::report::{FileError, FileReport, PatchCaveat, RunReport, Summary};
+use crate::report::{FileError, FileReport, Mode, PatchCaveat, RunReport, Summary};
 
 const LOCATION: Style = Style::new().bold();
 const RULE: Style = AnsiColor::Red.on_default().bold();
