@@ -96,13 +96,6 @@ impl HookMode {
     }
 }
 
-/// Whether a run may write files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Check,
-    Fix,
-}
-
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Files and directories to process. Directories are walked, honouring .gitignore and .ignore files; a file

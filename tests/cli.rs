@@ -8,127 +8,14 @@
 //! Unix only: the tests use symbolic links, FIFOs and permission bits.
 #![cfg(unix)]
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
-const REASSIGN: &str = "exports = function () {};\n";
-const REASSIGN_FIXED: &str = "module.exports = function () {};\n";
-const MIXED: &str = "exports.a = 1;\nmodule.exports.b = 2;\n";
-const MIXED_FIXED: &str = "module.exports.a = 1;\nmodule.exports.b = 2;\n";
-const CLEAN: &str = "module.exports = function () {};\n";
-const BROKEN: &str = "exports.x = (;\n";
-
-/// A temporary project directory the binary runs in.
-struct Project {
-    dir: tempfile::TempDir,
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn stdout_lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-
-    fn summary(&self) -> &str {
-        self.stdout.lines().last().unwrap_or_default()
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|error| panic!("stdout is not one JSON value ({error}):\n{}", self.stdout))
-    }
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {:?}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
-
-impl Project {
-    fn new() -> Self {
-        Project { dir: tempfile::tempdir().expect("temporary directory") }
-    }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.dir.path().join(relative)
-    }
-
-    fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
-        let path = self.path(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("create parent directories");
-        }
-        fs::write(path, contents).expect("write file");
-        self
-    }
-
-    fn read(&self, relative: &str) -> Vec<u8> {
-        fs::read(self.path(relative)).expect("read file")
-    }
-
-    fn read_text(&self, relative: &str) -> String {
-        String::from_utf8(self.read(relative)).expect("UTF-8 file")
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        run_in(self.dir.path(), args)
-    }
-
-    /// Every file under the project (hidden ones included) with its bytes.
-    fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut files = BTreeMap::new();
-        collect(self.dir.path(), self.dir.path(), &mut files);
-        files
-    }
-}
-
-fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
-    for entry in fs::read_dir(dir).expect("read directory") {
-        let entry = entry.expect("directory entry");
-        let path = entry.path();
-        let file_type = entry.file_type().expect("file type");
-        let name = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-        if file_type.is_dir() {
-            if entry.file_name() != ".git" {
-                collect(root, &path, files);
-            }
-        } else if file_type.is_file() {
-            files.insert(name, fs::read(&path).expect("read file"));
-        } else {
-            files.insert(name, b"<not a regular file>".to_vec());
-        }
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_exportfix"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run exportfix");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn symlink(target: &str, link: &Path) {
-    std::os::unix::fs::symlink(target, link).expect("create symlink");
-}
+use common::*;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Exit codes and the text report
@@ -166,14 +53,17 @@ fn check_reports_findings_and_diff_exits_one_and_never_writes() {
     assert_eq!(run.code, Some(1), "{run:?}");
     let lines = run.stdout_lines();
     assert!(lines[0].starts_with("a.js:1:1: exports-reassign "), "{run:?}");
-    assert_eq!(lines[1..5], ["--- a/a.js", "+++ b/a.js", "@@ -1 +1 @@", "-exports = function () {};"]);
-    assert_eq!(lines[5], "+module.exports = function () {};");
-    assert!(lines[6].starts_with("b.js:1:1: mixed-exports "), "{run:?}");
+    // Under each fixable finding, its fix title (as ruff shows it), then the diff.
+    assert_eq!(lines[1], "help: Assign to `module.exports` and use it throughout the file");
+    assert_eq!(lines[2..6], ["--- a/a.js", "+++ b/a.js", "@@ -1 +1 @@", "-exports = function () {};"]);
+    assert_eq!(lines[6], "+module.exports = function () {};");
+    assert!(lines[7].starts_with("b.js:1:1: mixed-exports "), "{run:?}");
+    assert_eq!(lines[8], "help: Use `module.exports` throughout the file");
     assert_eq!(
-        lines[7..12],
+        lines[9..14],
         ["--- a/b.js", "+++ b/b.js", "@@ -1,2 +1,2 @@", "-exports.a = 1;", "+module.exports.a = 1;"]
     );
-    assert_eq!(lines[12], " module.exports.b = 2;");
+    assert_eq!(lines[14], " module.exports.b = 2;");
     assert!(
         run.summary().starts_with("Scanned 3 files: 2 findings (2 fixable), 2 files would change, 0 errors in "),
         "{run:?}"
@@ -665,24 +555,6 @@ fn crlf_bom_shebang_and_missing_newline_survive_byte_for_byte() {
     }
 }
 
-fn git(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
-    use std::io::Write;
-    let mut child = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run git");
-    let mut input = child.stdin.take().expect("git stdin");
-    input.write_all(stdin.unwrap_or_default()).expect("write to git");
-    drop(input);
-    child.wait_with_output().expect("wait for git")
-}
-
 #[test]
 fn check_piped_into_git_apply_equals_fix() {
     let mut cases = byte_exact_cases();
@@ -818,4 +690,91 @@ fn files_without_a_bare_exports_are_only_parsed_and_their_syntax_errors_still_re
     assert_eq!(errors[1]["line"], 1);
     assert!(errors[1]["message"].as_str().unwrap().starts_with("syntax error: "), "{run:?}");
     assert_eq!(report["summary"]["skipped"]["no_possible_finding"], 2, "{run:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Edges met by a new user: files outside the working directory, named symbolic links, awkward file names
+// ---------------------------------------------------------------------------------------------------------------
+
+/// `check ../lib/router.js | git apply` from a sibling directory: `git apply` cannot patch a file outside the
+/// directory it runs in, so the preview says so on stderr rather than letting `check | git apply` and `fix`
+/// silently diverge; `fix` writes the file.
+#[test]
+fn a_file_outside_the_working_directory_gets_a_note_that_git_apply_cannot_apply_its_diff() {
+    let project = Project::new();
+    project.write("lib/router.js", REASSIGN).write("app/.keep", "");
+    let app = project.path("app");
+    for in_repository in [false, true] {
+        if in_repository {
+            assert!(git(project.dir.path(), &["init", "-q", "."], None).status.success());
+        }
+        let check = run_in(&app, &["check", "../lib/router.js"]);
+        assert_eq!(check.code, Some(1), "{check:?}");
+        assert!(
+            check.stderr.contains(": note: `git apply` run here cannot apply this diff: it lies outside the working"),
+            "{check:?}"
+        );
+        let apply = git(&app, &["apply", "-v", "-"], Some(check.stdout.as_bytes()));
+        let said = String::from_utf8_lossy(&apply.stderr);
+        assert!(!apply.status.success() || said.contains("Skipped patch"), "git apply: {said}");
+        assert_eq!(project.read_text("lib/router.js"), REASSIGN, "git apply changed nothing");
+    }
+    let fix = run_in(&app, &["fix", "../lib/router.js"]);
+    assert_eq!(fix.code, Some(0), "{fix:?}");
+    assert!(!fix.stderr.contains("note:"), "a note is for the preview only: {fix:?}");
+    assert_eq!(project.read_text("lib/router.js"), REASSIGN_FIXED);
+}
+
+/// A symbolic link named on the command line (to a file or a directory): the preview names the path as given,
+/// as the findings do, and `git apply` refuses to write through a link, so the preview says so; `fix` writes the
+/// target and keeps the link.
+#[test]
+fn a_named_symbolic_link_gets_a_note_that_git_apply_cannot_apply_its_diff() {
+    let project = Project::new();
+    project.write("lib/router.js", REASSIGN).write("lib/other.js", MIXED);
+    symlink("lib/router.js", &project.path("linkfile.js"));
+    symlink("lib", &project.path("linkdir"));
+    assert!(git(project.dir.path(), &["init", "-q", "."], None).status.success());
+    for (named, shown) in [("linkfile.js", "linkfile.js"), ("linkdir", "linkdir/other.js")] {
+        let check = project.run(&["check", named]);
+        assert_eq!(check.code, Some(1), "{check:?}");
+        assert!(check.stdout.contains(&format!("--- a/{shown}\n")), "{check:?}");
+        assert!(
+            check.stderr.contains(&format!(
+                "{shown}: note: `git apply` run here cannot apply this diff: it was named through a symbolic link"
+            )),
+            "{check:?}"
+        );
+        let apply = git(project.dir.path(), &["apply", "-"], Some(check.stdout.as_bytes()));
+        assert!(!apply.status.success(), "git apply does not write through links");
+    }
+    assert_eq!(project.read_text("lib/router.js"), REASSIGN);
+    assert_eq!(project.run(&["check", "lib"]).stderr, "", "no note without a link");
+
+    let fix = project.run(&["fix", "linkfile.js", "linkdir"]);
+    assert_eq!(fix.code, Some(0), "{fix:?}");
+    assert_eq!(project.read_text("lib/router.js"), REASSIGN_FIXED);
+    assert_eq!(project.read_text("lib/other.js"), MIXED_FIXED);
+    assert!(fs::symlink_metadata(project.path("linkfile.js")).unwrap().file_type().is_symlink());
+}
+
+/// A newline in a file name would split a `path:line:col:` line in two: such a path is C-quoted, as the diff
+/// headers quote it, in findings and errors alike, and `check | git apply` still applies.
+#[test]
+fn control_characters_in_paths_are_quoted_in_text_output() {
+    let project = Project::new();
+    project.write("new\nline.js", REASSIGN).write("bell\u{7}.js", BROKEN).write("plain \"q\".js", REASSIGN);
+    assert!(git(project.dir.path(), &["init", "-q", "."], None).status.success());
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, Some(2), "{check:?}");
+    assert!(check.stdout.starts_with("\"new\\nline.js\":1:1: exports-reassign "), "{check:?}");
+    assert!(check.stdout.contains("--- \"a/new\\nline.js\"\n"), "{check:?}");
+    assert!(check.stdout.lines().all(|line| !line.starts_with("line.js")), "{check:?}");
+    assert!(check.stderr.starts_with("\"bell\\007.js\":1:"), "{check:?}");
+    // Quotes alone do not break a line: such a name is shown as it is.
+    assert!(check.stdout.contains("\nplain \"q\".js:1:1: exports-reassign "), "{check:?}");
+
+    let apply = git(project.dir.path(), &["apply", "-"], Some(check.stdout.as_bytes()));
+    assert!(apply.status.success(), "{}", String::from_utf8_lossy(&apply.stderr));
+    assert_eq!(project.read_text("new\nline.js"), REASSIGN_FIXED);
 }

@@ -10,13 +10,15 @@
 //! `EXPORTFIX_CRASH_ROUNDS=N` sets the number of kills (default 20).
 #![cfg(unix)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_exportfix");
+use common::{BIN, MIXED, MIXED_FIXED};
 
 /// A small deterministic generator (xorshift), so a failing tree can be regenerated.
 struct Rng(u64);
@@ -199,9 +201,6 @@ fn sigkill_at_random_moments_leaves_old_or_new_files_and_no_temporaries() {
 fn project() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
-
-const MIXED: &str = "exports.a = 1;\nmodule.exports.b = 2;\n";
-const MIXED_FIXED: &str = "module.exports.a = 1;\nmodule.exports.b = 2;\n";
 
 #[test]
 fn a_file_edited_between_read_and_write_is_not_overwritten() {

@@ -1,5 +1,5 @@
 //! The fixture corpus: every file under `tests/fixtures/<group>/` is run through the real `exportfix` binary, its
-//! findings, diff and exported shapes are snapshotted (`snapshots/<group>__<file>.snap`), and the result is held
+//! findings, diff and exported shapes are snapshotted (`tests/snapshots/<group>__<file>.snap`, insta's default place), and the result is held
 //! to invariants that do not depend on the snapshots:
 //!
 //! (a) the fixed text parses (`check` on it reports no error) and reports exactly the declared remaining rules;
@@ -912,11 +912,10 @@ fn describe_shape(shape: &Value) -> String {
     text
 }
 
-/// Compares (or, with `INSTA_UPDATE=always`, writes) `snapshots/<group>__<file>.snap`; a mismatch is returned
+/// Compares (or, with `INSTA_UPDATE=always`, writes) `tests/snapshots/<group>__<file>.snap`; a mismatch is returned
 /// as a problem instead of ending the whole run.
 fn assert_snapshot(fixture: &Fixture, snapshot: &str) -> Result<(), String> {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.set_description(format!("tests/fixtures/{}", fixture.label()));
@@ -931,7 +930,7 @@ fn assert_snapshot(fixture: &Fixture, snapshot: &str) -> Result<(), String> {
             .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
         format!(
-            "snapshot snapshots/{name}.snap is missing or differs (review, then bless with INSTA_UPDATE=always): {}",
+            "snapshot tests/snapshots/{name}.snap is missing or differs (review, then bless with INSTA_UPDATE=always): {}",
             message.lines().next().unwrap_or("")
         )
     })

@@ -5,14 +5,15 @@
 //! ::error file=lib/a.js,line=1,col=1,title=exportfix exports-reassign::`exports = …` only rebinds a local…
 //! ```
 //!
-//! The bug rules (`exports-reassign`, `lost-export`) and errors are `error`s; the style rules (`mixed-exports`,
-//! `prefer-module-exports`) are `warning`s. Values are escaped as the Actions toolkit escapes them: in the message
+//! A finding's level is its rule's default level (the engine's rule table: the bug rules `exports-reassign` and
+//! `lost-export` are `error`s, the style rules `mixed-exports` and `prefer-module-exports` `warning`s); errors are
+//! `error`s. Values are escaped as the Actions toolkit escapes them: in the message
 //! `%`, CR and LF; in properties also `:` and `,`. Paths are relative to the working directory: run exportfix from
 //! the repository root so that GitHub can place the annotations.
 
 use std::io::{self, Write};
 
-use exportfix_transforms::{Applicability, Finding, RuleId};
+use exportfix_transforms::{Applicability, Finding};
 
 use crate::report::text::summary_line;
 use crate::report::{FileError, RunReport};
@@ -31,13 +32,6 @@ pub fn emit(report: &RunReport) -> io::Result<()> {
     out.flush()
 }
 
-pub fn level(rule: RuleId) -> &'static str {
-    match rule {
-        RuleId::ExportsReassign | RuleId::LostExport => "error",
-        RuleId::MixedExports | RuleId::PreferModuleExports => "warning",
-    }
-}
-
 fn finding_annotation(path: &str, finding: &Finding) -> String {
     let fix = match finding.fix.as_ref().map(|fix| fix.applicability) {
         Some(Applicability::Safe) => " (fixable: `exportfix fix`)",
@@ -46,7 +40,7 @@ fn finding_annotation(path: &str, finding: &Finding) -> String {
     };
     format!(
         "::{} file={},line={},col={},title={}::{}",
-        level(finding.rule),
+        finding.rule.meta().level.as_str(),
         escape_property(path),
         finding.line,
         finding.column,

@@ -2,15 +2,39 @@
 
 pub mod github;
 pub mod json;
+pub mod quote;
 pub mod sarif;
 pub mod text;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use anyhow::Context;
 use exportfix_transforms::Finding;
 
-use crate::cli::Mode;
+use crate::cli::{ColorArg, Format};
+
+/// Whether a run may write files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Fix,
+}
+
+/// Prints `report` in `format`: the one way every command reports.
+pub fn emit(report: &RunReport, format: Format, color: ColorArg) -> anyhow::Result<()> {
+    let emitted = match format {
+        Format::Text => text::emit(report, color),
+        Format::Json => json::emit(report),
+        Format::Github => github::emit(report),
+        Format::Sarif => sarif::emit(report),
+    };
+    match emitted {
+        // A reader that stopped early (`| head`) is not a failure of the run; the exit code still tells the truth.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write the report"),
+    }
+}
 
 /// Why one path could not be checked or fixed. Other files are processed regardless; the run exits with 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +77,19 @@ pub struct FileReport {
     pub error: Option<FileError>,
     /// Why the file was read but not analysed, if it was not.
     pub skipped: Option<SkipReason>,
+    /// Why `git apply` in the working directory would not apply the diff, when it would not.
+    pub patch_caveat: Option<PatchCaveat>,
+}
+
+/// Why a diff that `fix` would write is not one `git apply` applies from the working directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatchCaveat {
+    /// The file lies outside the working directory: its headers are absolute, and `git apply` only patches
+    /// files under the directory it runs in.
+    OutsideCwd,
+    /// The path named on the command line reaches the file through a symbolic link: the headers name what was
+    /// named, and `git apply` never writes through a link.
+    ThroughLink,
 }
 
 /// Why a file that was read was not analysed.

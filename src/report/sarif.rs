@@ -1,7 +1,7 @@
 //! `--format sarif`: one SARIF 2.1.0 log on stdout, for code-scanning services (GitHub code scanning, Azure DevOps,
 //! IDE viewers).
 //!
-//! One run; the driver lists every rule with its description and default level (bugs `error`, style `warning`).
+//! One run; the driver lists every rule with its descriptions and default level from the engine's rule table.
 //! Each finding is a result with its rule, level, message and a location relative to `%SRCROOT%` (the working
 //! directory) with its 1-based start line and column (columns count Unicode characters, as SARIF's default
 //! `columnKind` "unicodeCodePoints" does), and `properties.fix`: `safe`, `unsafe` or `none`. Errors (unreadable
@@ -13,7 +13,6 @@ use std::io::{self, Write};
 use exportfix_transforms::{Applicability, Finding, RuleId};
 use serde_json::{json, Value};
 
-use crate::report::github::level;
 use crate::report::{FileError, RunReport};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -61,38 +60,13 @@ pub fn to_sarif(report: &RunReport, cwd: Option<&std::path::Path>) -> Value {
 }
 
 fn rule_descriptor(rule: RuleId) -> Value {
-    let (name, short, full) = match rule {
-        RuleId::ExportsReassign => (
-            "ExportsReassign",
-            "Assignment to the module's own `exports` exports nothing",
-            "`exports = X` only rebinds the local parameter: the module still exports the original object. The fix \
-             assigns to `module.exports`.",
-        ),
-        RuleId::LostExport => (
-            "LostExport",
-            "A property written through `exports` is lost because `module.exports` is reassigned",
-            "`exports.a = …` writes to the original exports object, which the module no longer exports once \
-             `module.exports` is reassigned. The fix writes through `module.exports`.",
-        ),
-        RuleId::MixedExports => (
-            "MixedExports",
-            "The file uses both `exports` and `module.exports`",
-            "A working file that mixes `exports.x` and `module.exports.x` breaks as soon as someone reassigns \
-             `module.exports`. The fix uses `module.exports` throughout.",
-        ),
-        RuleId::PreferModuleExports => (
-            "PreferModuleExports",
-            "Use `module.exports` rather than `exports` (opt-in style)",
-            "Reported with --style module-exports for files that only use `exports.x`. The fix uses \
-             `module.exports` throughout.",
-        ),
-    };
+    let meta = rule.meta();
     json!({
-        "id": rule.as_str(),
-        "name": name,
-        "shortDescription": { "text": short },
-        "fullDescription": { "text": full },
-        "defaultConfiguration": { "level": level(rule) },
+        "id": meta.id,
+        "name": meta.name,
+        "shortDescription": { "text": meta.summary },
+        "fullDescription": { "text": meta.explanation },
+        "defaultConfiguration": { "level": meta.level.as_str() },
     })
 }
 
@@ -105,7 +79,7 @@ fn result(path: &str, finding: &Finding) -> Value {
     json!({
         "ruleId": finding.rule.as_str(),
         "ruleIndex": RuleId::ALL.iter().position(|rule| *rule == finding.rule).unwrap_or_default(),
-        "level": level(finding.rule),
+        "level": finding.rule.meta().level.as_str(),
         "message": { "text": finding.message },
         "locations": [location(path, Some((finding.line, finding.column)))],
         "properties": { "fix": fix },

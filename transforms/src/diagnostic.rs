@@ -17,13 +17,9 @@ impl RuleId {
     pub const ALL: [RuleId; 4] =
         [RuleId::ExportsReassign, RuleId::LostExport, RuleId::MixedExports, RuleId::PreferModuleExports];
 
+    /// The stable id (from the rule table, [`RuleId::meta`]).
     pub fn as_str(self) -> &'static str {
-        match self {
-            RuleId::ExportsReassign => "exports-reassign",
-            RuleId::LostExport => "lost-export",
-            RuleId::MixedExports => "mixed-exports",
-            RuleId::PreferModuleExports => "prefer-module-exports",
-        }
+        self.meta().id
     }
 }
 

@@ -7,6 +7,7 @@
 mod apply;
 mod budget;
 mod diagnostic;
+mod meta;
 mod model;
 mod parse;
 pub mod prefilter;
@@ -17,6 +18,7 @@ mod text;
 pub use apply::{fix, FixError, FixOutcome};
 pub use budget::TooComplex;
 pub use diagnostic::{Applicability, Edit, Finding, Fix, RuleId};
+pub use meta::{Level, RuleMeta};
 pub use parse::{AnalysisError, SyntaxError};
 pub use source_type::{Exclusion, FileClass, SourceType};
 pub use text::LineIndex;

@@ -35,7 +35,7 @@ use super::{Context, Violation};
 use crate::diagnostic::RuleId;
 use crate::model::{AssignForm, Usage};
 
-pub const FIX_TITLE: &str = "Assign to `module.exports` and use it throughout the file";
+pub const FIX_TITLE: &str = RuleId::ExportsReassign.meta().fix_title;
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let trace = &context.model.original;

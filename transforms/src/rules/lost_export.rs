@@ -36,7 +36,7 @@ use super::{Context, Violation};
 use crate::diagnostic::RuleId;
 use crate::model::{value_initial, Usage};
 
-pub const FIX_TITLE: &str = "Write through `module.exports` instead";
+pub const FIX_TITLE: &str = RuleId::LostExport.meta().fix_title;
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let trace = &context.model.original;

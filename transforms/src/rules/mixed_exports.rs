@@ -28,7 +28,7 @@ use super::{Context, Violation};
 use crate::diagnostic::{Applicability, RuleId};
 use crate::model::Usage;
 
-pub const FIX_TITLE: &str = "Use `module.exports` throughout the file";
+pub const FIX_TITLE: &str = RuleId::MixedExports.meta().fix_title;
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let references = &context.model.original.references;

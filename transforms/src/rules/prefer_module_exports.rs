@@ -23,7 +23,7 @@ use super::{Context, Violation};
 use crate::diagnostic::{Applicability, RuleId};
 use crate::model::Usage;
 
-pub const FIX_TITLE: &str = "Use `module.exports` instead of `exports`";
+pub const FIX_TITLE: &str = RuleId::PreferModuleExports.meta().fix_title;
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let references = &context.model.original.references;

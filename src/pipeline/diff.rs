@@ -10,6 +10,8 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffOp, DiffTag};
 
+use crate::report::quote::quoted;
+
 /// Lines of context around each change, as `diff -u` and git use.
 const CONTEXT_LINES: usize = 3;
 
@@ -22,7 +24,7 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     if hunks.is_empty() {
         return String::new();
     }
-    let mut out = format!("--- {}\n+++ {}\n", header_path(&format!("a/{path}")), header_path(&format!("b/{path}")));
+    let mut out = format!("--- {}\n+++ {}\n", quoted(&format!("a/{path}")), quoted(&format!("b/{path}")));
     for hunk in &hunks {
         write_hunk(&mut out, hunk, &old_lines, &new_lines);
     }
@@ -70,33 +72,6 @@ fn hunk_range(range: &Range<usize>) -> String {
     }
 }
 
-/// Paths with characters that end or confuse a header line are written C-quoted, as git writes them, which
-/// `git apply` reads back.
-fn header_path(path: &str) -> String {
-    let needs_quoting = path.chars().any(|c| c == '"' || c == '\\' || c.is_control());
-    if !needs_quoting {
-        return path.to_owned();
-    }
-    let mut quoted = String::from("\"");
-    for c in path.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            '\n' => quoted.push_str("\\n"),
-            '\t' => quoted.push_str("\\t"),
-            c if c.is_control() => {
-                let mut buffer = [0; 4];
-                for byte in c.encode_utf8(&mut buffer).bytes() {
-                    let _ = write!(quoted, "\\{byte:03o}");
-                }
-            }
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,10 +115,5 @@ mod tests {
     #[test]
     fn equal_texts_have_no_diff() {
         assert_eq!(unified_diff("a.js", "x\n", "x\n"), "");
-    }
-
-    #[test]
-    fn quotes_awkward_paths() {
-        assert_eq!(header_path("a/we\"ird\\.js"), "\"a/we\\\"ird\\\\.js\"");
     }
 }

@@ -7,7 +7,7 @@
 //! .gitignore says so, and walked when the user points exportfix at it.
 //!
 //! A path named on the command line is always considered, whatever the ignore files and `--exclude` say, and a
-//! named symbolic link is followed. Files are then classified (see [`crate::classify`]); those that are not
+//! named symbolic link is followed. Files are then classified (see [`super::classify`]); those that are not
 //! CommonJS JavaScript or TypeScript are skipped silently. Whatever order the walkers find files in, the result
 //! is sorted by path, so output is deterministic.
 
@@ -18,28 +18,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use exportfix_transforms::SourceType;
 use ignore::{WalkBuilder, WalkState};
 
-use crate::classify::Classifier;
-use crate::exclude::ExcludeSet;
-use crate::paths::{absolute_lexical, display_path};
+use super::classify::Classifier;
+use super::exclude::ExcludeSet;
+use super::paths::{absolute_lexical, display_path};
+use super::Source;
 use crate::report::FileError;
-
-/// A file to analyse.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
-    /// The path shown to the user: relative to the working directory when under it, `/`-separated.
-    pub display: String,
-    /// The path to read and write: symbolic links named on the command line resolved.
-    pub real_path: PathBuf,
-    pub source_type: SourceType,
-}
 
 #[derive(Debug, Default)]
 pub struct Discovery {
     /// Sorted by display path, each file once.
-    pub files: Vec<Candidate>,
+    pub files: Vec<Source>,
     pub errors: Vec<FileError>,
     /// Files and directories left out by exclude globs while walking (a directory counts once).
     pub excluded: usize,
@@ -67,6 +57,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut C
     // Keyed by the real path so that a file reached twice (named twice, named and walked, through a link) is
     // analysed, and written, once.
     let mut files = BTreeMap::new();
+    let real_cwd = fs::canonicalize(options.cwd).unwrap_or_else(|_| options.cwd.to_path_buf());
     for path in paths {
         let absolute = absolute_lexical(options.cwd, path);
         let display = display_path(options.cwd, &absolute);
@@ -100,6 +91,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut C
                 continue;
             }
         };
+        let via_link = through_link(options.cwd, &real_cwd, &absolute, &real_path);
         if metadata.is_dir() {
             let walked = walk_directory(path, &absolute, &real_path, options);
             discovery.errors.extend(walked.errors);
@@ -108,11 +100,9 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut C
                 let Some(source_type) = classifier.classify(&found.file_name, &found.real_path) else {
                     continue;
                 };
-                files.entry(found.real_path.clone()).or_insert(Candidate {
-                    display: found.display,
-                    real_path: found.real_path,
-                    source_type,
-                });
+                files
+                    .entry(found.real_path.clone())
+                    .or_insert_with(|| Source::file(found.display, found.real_path, via_link, source_type));
             }
             continue;
         }
@@ -125,11 +115,20 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut C
             discovery.errors.push(FileError::new(display, "not a regular file"));
             continue;
         }
-        files.entry(real_path.clone()).or_insert(Candidate { display, real_path, source_type });
+        files.entry(real_path.clone()).or_insert_with(|| Source::file(display, real_path, via_link, source_type));
     }
     discovery.files = files.into_values().collect();
     discovery.files.sort_by(|a, b| a.display.cmp(&b.display));
     discovery
+}
+
+/// Whether a path reaches its file through a symbolic link: its resolved form is not where its lexical form says.
+fn through_link(cwd: &Path, real_cwd: &Path, absolute: &Path, real_path: &Path) -> bool {
+    let expected = match absolute.strip_prefix(cwd) {
+        Ok(relative) => real_cwd.join(relative),
+        Err(_) => absolute.to_path_buf(),
+    };
+    expected != real_path
 }
 
 #[derive(Default)]

@@ -1,0 +1,7 @@
+//! One file per command. Each builds its sources, runs them through the pipeline and reports.
+
+pub mod check;
+pub mod hook;
+pub mod interactive;
+mod paths;
+pub mod stdin;
