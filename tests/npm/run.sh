@@ -43,8 +43,9 @@ untimed() { sed -E 's/ in [0-9.]+m?s\b/ in TIME/'; }
 
 broken='exports = function () {};'
 fixed='module.exports = function () {};'
-# A write before the reassignment is lost, and no rewrite can rescue it: a finding without a fix.
-unfixable=$'exports.a = 1;\nmodule.exports = {};'
+# A write before the reassignment is lost, and no rewrite can rescue it: a finding without a fix (line 1), and one
+# with a fix (line 3), which `exportfix fix` writes before it exits 1.
+unfixable=$'exports.a = 1;\nmodule.exports = {};\nexports.b = 2;'
 
 # ---- The packages -------------------------------------------------------------------------------------------------
 
@@ -257,20 +258,23 @@ else
   fail "lint-staged + exportfix fix: a fixable bug is committed fixed"
 fi
 
-# A finding without a fix: the commit is blocked, nothing is committed, the file stays staged as it was.
+# A finding without a fix: the commit is blocked and commits nothing; lint-staged puts back the staged files as
+# they were, both the one with that finding and another one exportfix fixed.
 before=$(commit_id)
 echo "$unfixable" >unfixable.js
-git add unfixable.js
+echo "$broken" >fixable2.js
+git add unfixable.js fixable2.js
 if git commit -q -m unfixable >"$out" 2>&1; then
   fail "lint-staged + exportfix fix: a finding without a fix blocks the commit"
-elif [ "$(commit_id)" = "$before" ] && grep -q 'unfixable.js:1:1: lost-export ' "$out" && [ "$(cat unfixable.js)" = "$unfixable" ] \
-  && [ "$(git diff --cached --name-only)" = unfixable.js ] && [ "$(git show :unfixable.js)" = "$unfixable" ]; then
-  pass "lint-staged + exportfix fix: a finding without a fix blocks the commit, which commits nothing"
+elif [ "$(commit_id)" = "$before" ] && grep -q 'unfixable.js:1:1: lost-export ' "$out" \
+  && [ "$(cat unfixable.js)" = "$unfixable" ] && [ "$(git show :unfixable.js)" = "$unfixable" ] \
+  && [ "$(cat fixable2.js)" = "$broken" ] && [ "$(git show :fixable2.js)" = "$broken" ]; then
+  pass "lint-staged + exportfix fix: a finding without a fix blocks the commit, which commits and changes nothing"
 else
-  fail "lint-staged + exportfix fix: a finding without a fix blocks the commit, which commits nothing"
+  fail "lint-staged + exportfix fix: a finding without a fix blocks the commit, which commits and changes nothing"
 fi
-git rm -q --cached unfixable.js
-rm unfixable.js
+git rm -q --cached unfixable.js fixable2.js
+rm unfixable.js fixable2.js
 
 # A partially staged file: the staged part is fixed and committed; the unstaged part stays in the work tree only.
 { echo "$broken"; printf '// line %s\n' $(seq 2 12); } >partial.js
