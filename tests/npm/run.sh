@@ -184,6 +184,17 @@ if [ "$(uname -s)" = Linux ]; then
   fi
 fi
 
+# A platform no package is built for (process.arch set to s390x before the launcher runs): exit 2, saying so.
+cd "$project"
+echo "Object.defineProperty(process, 'arch', { value: 's390x' });" >"$work/s390x.js"
+if node --require "$work/s390x.js" node_modules/exportfix/bin/exportfix --version >"$out" 2>&1; then status=0; else status=$?; fi
+if [ "$status" = 2 ] && grep -q "^exportfix: error: there is no prebuilt exportfix binary for this platform ($(uname -s | tr A-Z a-z)-s390x" "$out" \
+  && grep -q 'linux-x64-gnu' "$out"; then
+  pass "on a platform without a package: exit 2, naming the platforms there are packages for"
+else
+  fail "on a platform without a package: exit 2, naming the platforms there are packages for (got $status)"
+fi
+
 # ---- The GitHub Action's step -------------------------------------------------------------------------------------
 
 # action.yml hands every input to action/run.sh as INPUT_<NAME>.
