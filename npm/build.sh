@@ -12,7 +12,6 @@
 #
 # Then, in a JavaScript project: npm install --save-dev ./target/npm/*.tgz
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 # Each platform package the main package lists (npm/exportfix/package.json, optionalDependencies), named
 # `<os>-<cpu>` as Node's process.platform and process.arch name them (plus the C library on Linux), and the Rust
@@ -33,11 +32,13 @@ binary=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --target) target=${2:?--target needs a Rust target triple}; shift 2 ;;
-    --binary) binary=${2:?--binary needs a path}; shift 2 ;;
+    --binary) binary=${2:?--binary needs a path}; shift 2
+      case "$binary" in /*) ;; *) binary=$PWD/$binary ;; esac ;;
     -h | --help) usage; exit 0 ;;
     *) echo "npm/build.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+cd "$(dirname "$0")/.."
 for tool in cargo node npm; do
   command -v "$tool" >/dev/null || { echo "npm/build.sh: '$tool' is required and was not found" >&2; exit 2; }
 done
