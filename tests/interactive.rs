@@ -90,7 +90,7 @@ fn progress_bar_only_on_a_terminal_for_large_runs() {
 /// no longer what was reviewed. Without the race, exactly the reviewed text is written.
 #[test]
 fn interactive_fix_writes_what_was_reviewed_or_nothing() {
-    const ROUTER: &str = "module.exports = Router;\nexports.a = 1;\n";
+    const ROUTER: &str = "function Router() {}\nmodule.exports = Router;\nexports.a = 1;\n";
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "r.js", ROUTER);
     let terminal = in_terminal_meanwhile(

@@ -6,6 +6,7 @@
 //! the program in evaluation order with an abstract state per binding (see [`value`]).
 
 mod gate;
+pub mod kinds;
 mod scope;
 mod syntax;
 mod value;
@@ -166,6 +167,8 @@ pub struct Trace {
     pub escapes: bool,
     /// `Object.defineProperty`/`defineProperties` is applied to `exports` or `module.exports`.
     pub defines_properties: bool,
+    /// What kind of object each created value is, where the code shows it (by the value's id).
+    pub kinds: HashMap<u32, kinds::ObjectKind>,
     /// `typeof exports` or `typeof module` appears: the code runs where they may not exist (UMD), so a rewrite
     /// from one to the other is not known to be harmless.
     pub probes_environment: bool,
@@ -225,12 +228,32 @@ impl Trace {
         reach(reference.rewritten, self.end_after(reference).rewritten_module_exports)
     }
 
+    /// Whether a write moved onto the exported object by the rewrite surely lands there as a plain data property
+    /// (see [`kinds`]); otherwise why not.
+    pub fn accepts_rescued_write(&self, reference: &Reference) -> Result<(), String> {
+        let target = if reference.deferred { self.end.rewritten_module_exports } else { reference.rewritten };
+        let property = match &reference.usage {
+            Usage::PropertyWrite { property } => property.as_deref(),
+            _ => None,
+        };
+        let ids = target.possible_ids().ok_or_else(unknown_value)?;
+        ids.iter().try_for_each(|id| match self.kinds.get(id) {
+            _ if *id == 0 => Ok(()),
+            Some(kind) => kind.accepts(property),
+            None => Err(unknown_value()),
+        })
+    }
+
     fn reach_in_every_state(&self, reach_in: impl Fn(&State) -> Option<bool>) -> Option<bool> {
         let observed = self.observed.as_ref()?;
         let mut verdicts = observed.iter().chain(std::iter::once(&self.end)).map(reach_in);
         let first = verdicts.next()??;
         verdicts.all(|verdict| verdict == Some(first)).then_some(first)
     }
+}
+
+fn unknown_value() -> String {
+    "the new value is not known to take properties (it may be a primitive, frozen, or have accessors)".to_owned()
 }
 
 /// `Some(true)`: the write lands on the exported object; `Some(false)`: surely not; `None`: unknown.

@@ -99,6 +99,11 @@ impl Value {
         self != other && Possible::of(self).disjoint(Possible::of(other))
     }
 
+    /// The exact objects this value may be, when they can be listed.
+    pub fn possible_ids(self) -> Option<Vec<u32>> {
+        Possible::of(self).ids().map(<[u32]>::to_vec)
+    }
+
     pub fn is_fragile(self) -> bool {
         match self {
             Value::Exact { fragile, .. } | Value::Merged { fragile, .. } => fragile,

@@ -105,7 +105,13 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
                 Violation {
                     rule: RuleId::LostExport,
                     range: reference.range.clone(),
-                    message: format!("{name} is written through `exports`, but {cause}, so it is never exported"),
+                    message: match &context.plan.refused_write {
+                        Some(reason) => format!(
+                            "{name} is written through `exports`, but {cause}, so it is never exported; \
+                             the fix is unsafe: {reason}"
+                        ),
+                        None => format!("{name} is written through `exports`, but {cause}, so it is never exported"),
+                    },
                     fix: Some((
                         FIX_TITLE,
                         context.plan.repair_applicability(context.model.original.probes_environment),
@@ -126,8 +132,51 @@ mod tests {
             "lost-export",
             &[
                 Case::fix(
+                    "function Router() {}\nmodule.exports = Router;\nexports.Route = Route;\n",
+                    "function Router() {}\nmodule.exports = Router;\nmodule.exports.Route = Route;\n",
+                ),
+                // A value the engine cannot follow may be a primitive, frozen, or have an accessor for the key.
+                Case::unsafe_fix(
                     "module.exports = Router;\nexports.Route = Route;\n",
                     "module.exports = Router;\nmodule.exports.Route = Route;\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = require('./router');\nexports.Route = Route;\n",
+                    "module.exports = require('./router');\nmodule.exports.Route = Route;\n",
+                ),
+                // Safe means the write lands as it reads: not onto a read-only `name`, a getter, a primitive, or a
+                // key the new value already has.
+                Case::unsafe_fix(
+                    "'use strict';\nmodule.exports = function middleware(req, res, next) { next(); };\nexports.name = 'mw';\n",
+                    "'use strict';\nmodule.exports = function middleware(req, res, next) { next(); };\nmodule.exports.name = 'mw';\n",
+                ),
+                Case::unsafe_fix(
+                    "class Api {}\nmodule.exports = Api;\nexports.prototype = {};\n",
+                    "class Api {}\nmodule.exports = Api;\nmodule.exports.prototype = {};\n",
+                ),
+                Case::unsafe_fix(
+                    "let v = '1.0';\nmodule.exports = { get version() { return v; } };\nexports.version = '2.0';\n",
+                    "let v = '1.0';\nmodule.exports = { get version() { return v; } };\nmodule.exports.version = '2.0';\n",
+                ),
+                Case::unsafe_fix(
+                    "const VERSION = '2.3.1';\nmodule.exports = VERSION;\nexports.major = 2;\n",
+                    "const VERSION = '2.3.1';\nmodule.exports = VERSION;\nmodule.exports.major = 2;\n",
+                ),
+                Case::unsafe_fix(
+                    "const api = Object.freeze({});\nmodule.exports = api;\nexports.a = 1;\n",
+                    "const api = Object.freeze({});\nmodule.exports = api;\nmodule.exports.a = 1;\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = { a: 1 };\nexports.a = 2;\n",
+                    "module.exports = { a: 1 };\nmodule.exports.a = 2;\n",
+                ),
+                Case::fix(
+                    "const api = { a: 1 };\nmodule.exports = api;\nexports.b = 2;\n",
+                    "const api = { a: 1 };\nmodule.exports = api;\nmodule.exports.b = 2;\n",
+                ),
+                Case::fix(
+                    "class Api {}\nmodule.exports = Api;\nexports.helper = 1;\n",
+                    "class Api {}\nmodule.exports = Api;\nmodule.exports.helper = 1;\n",
                 ),
                 Case::fix(
                     "module.exports = function () {};\nexports['x-y'] = 1;\n",
@@ -143,19 +192,19 @@ mod tests {
                     "module.exports = {};\nObject.assign(module.exports, { a: 1 });\n",
                 ),
                 Case::fix(
-                    "module.exports = Foo;\nexports.a = 1;\nexports.b = function () { return exports.a; };\n",
-                    "module.exports = Foo;\nmodule.exports.a = 1;\nmodule.exports.b = function () { return module.exports.a; };\n",
+                    "function Foo() {}\nmodule.exports = Foo;\nexports.a = 1;\nexports.b = function () { return exports.a; };\n",
+                    "function Foo() {}\nmodule.exports = Foo;\nmodule.exports.a = 1;\nmodule.exports.b = function () { return module.exports.a; };\n",
                 ),
                 Case::no_fix("exports.a = 1;\nmodule.exports = Foo;\n"),
                 // Replaced on every path, by one value or another: lost either way, rescued either way.
                 Case::fix(
-                    "if (c) { module.exports = A; } else { module.exports = B; }\nexports.a = 1;\n",
-                    "if (c) { module.exports = A; } else { module.exports = B; }\nmodule.exports.a = 1;\n",
+                    "if (c) { module.exports = function A() {}; } else { module.exports = {}; }\nexports.a = 1;\n",
+                    "if (c) { module.exports = function A() {}; } else { module.exports = {}; }\nmodule.exports.a = 1;\n",
                 ),
                 // The module may end early, but every path that runs the write ends with `Tracer` exported.
                 Case::fix(
-                    "if (global.t) { module.exports = global.t; return; }\nmodule.exports = Tracer;\nexports.x = 1;\n",
-                    "if (global.t) { module.exports = global.t; return; }\nmodule.exports = Tracer;\nmodule.exports.x = 1;\n",
+                    "if (global.t) { module.exports = global.t; return; }\nclass Tracer {}\nmodule.exports = Tracer;\nexports.x = 1;\n",
+                    "if (global.t) { module.exports = global.t; return; }\nclass Tracer {}\nmodule.exports = Tracer;\nmodule.exports.x = 1;\n",
                 ),
                 // `with` elsewhere does not hide the module's `exports`.
                 Case::fix(
@@ -183,20 +232,20 @@ mod tests {
 
     #[test]
     fn unrescuable_write_keeps_its_finding_and_names_the_line() {
-        let findings = crate::rules::table::findings("exports.a = 1;\n\nmodule.exports = Foo;\nexports.b = 2;\n");
+        let findings = crate::rules::table::findings("exports.a = 1;\n\nmodule.exports = {};\nexports.b = 2;\n");
         let lost: Vec<_> = findings.iter().filter(|finding| finding.rule.as_str() == "lost-export").collect();
         assert_eq!(lost.len(), 2);
         assert!(lost[0].fix.is_none());
         assert!(lost[0].message.contains("line 3"), "{}", lost[0].message);
         assert!(lost[1].fix.is_some());
         let fixed = crate::fix(
-            "exports.a = 1;\n\nmodule.exports = Foo;\nexports.b = 2;\n",
+            "exports.a = 1;\n\nmodule.exports = {};\nexports.b = 2;\n",
             crate::SourceType::JavaScript,
             &Default::default(),
             false,
         )
         .unwrap();
-        assert_eq!(fixed.fixed.as_deref(), Some("exports.a = 1;\n\nmodule.exports = Foo;\nmodule.exports.b = 2;\n"));
+        assert_eq!(fixed.fixed.as_deref(), Some("exports.a = 1;\n\nmodule.exports = {};\nmodule.exports.b = 2;\n"));
         assert_eq!(fixed.remaining.len(), 1);
     }
 }

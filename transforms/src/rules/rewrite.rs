@@ -20,6 +20,9 @@ pub struct RewritePlan {
     /// The rewrite changes only what a repair must: every lost write now lands on the exported object, every write
     /// that landed still does, and no other reference sees anything different.
     pub repairs_cleanly: bool,
+    /// Why a write the repair rescues may not land as it reads (a read-only `name`, a getter, a value that may be
+    /// a primitive): the repair is then unsafe, and findings say why.
+    pub refused_write: Option<String>,
 }
 
 impl RewritePlan {
@@ -48,8 +51,13 @@ impl RewritePlan {
         };
         let edits = edits_for(&trace, &rewritten);
         let preserving = !trace.opaque && preserves(&trace, &rewritten);
-        let repairs_cleanly = !trace.opaque && !trace.escapes && repairs(&trace, &rewritten, unrescuable.is_empty());
-        Ok(RewritePlan { unrescuable, edits, preserving, repairs_cleanly })
+        let refused_write =
+            rescued_writes(&trace, &rewritten).find_map(|write| trace.accepts_rescued_write(write).err());
+        let repairs_cleanly = !trace.opaque
+            && !trace.escapes
+            && refused_write.is_none()
+            && repairs(&trace, &rewritten, unrescuable.is_empty());
+        Ok(RewritePlan { unrescuable, edits, preserving, repairs_cleanly, refused_write })
     }
 
     /// The applicability of a repair, given whether the rule at hand has a reason of its own to doubt it.
@@ -67,6 +75,16 @@ pub fn lost_writes(trace: &Trace) -> impl Iterator<Item = &Reference> {
     trace.references.iter().filter(move |reference| {
         !trace.opaque
             && reference.is_exports()
+            && matches!(reference.usage, Usage::PropertyWrite { .. })
+            && trace.reaches_original(reference) == Some(false)
+    })
+}
+
+/// Writes through `exports` that are lost today and that the rewrite moves onto the exported object.
+fn rescued_writes<'t>(trace: &'t Trace, rewritten: &'t HashSet<RefId>) -> impl Iterator<Item = &'t Reference> {
+    trace.references.iter().filter(move |reference| {
+        reference.is_exports()
+            && rewritten.contains(&reference.id)
             && matches!(reference.usage, Usage::PropertyWrite { .. })
             && trace.reaches_original(reference) == Some(false)
     })
@@ -123,12 +141,7 @@ fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_re
     }
     // Once a lost write lands on the export, code that reads the export while the module loads may read it and
     // take another path (`module.exports.b || (module.exports.parse = …)`).
-    let moves_writes = trace.references.iter().any(|reference| {
-        reference.is_exports()
-            && rewritten.contains(&reference.id)
-            && matches!(reference.usage, Usage::PropertyWrite { .. })
-            && trace.reaches_original(reference) == Some(false)
-    });
+    let moves_writes = rescued_writes(trace, rewritten).next().is_some();
     let reads_export_while_loading = trace.references.iter().any(|reference| {
         !reference.is_exports() && !reference.deferred && matches!(reference.usage, Usage::Read | Usage::Escape)
     });

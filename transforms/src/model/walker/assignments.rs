@@ -285,6 +285,9 @@ impl Walker<'_> {
                 continue;
             };
             if !self.is_exports(&binding.id) {
+                if let Some(value) = value {
+                    self.bind_value(&binding.id, value);
+                }
                 continue;
             }
             let editable = single && statement.is_some() && binding.type_ann.is_none();

@@ -67,7 +67,10 @@ impl Walker<'_> {
                 }
                 self.created(span)
             }
-            Expr::Object(object) => self.eval_object(object, span),
+            Expr::Object(object) => {
+                let value = self.eval_object(object, span);
+                self.note_kind(expression, value)
+            }
             Expr::Array(array) => {
                 for element in array.elems.iter().flatten() {
                     self.eval_argument(element);
@@ -76,15 +79,18 @@ impl Walker<'_> {
             }
             Expr::Fn(function) => {
                 self.walk_function(&function.function);
-                self.created(span)
+                let value = self.created(span);
+                self.note_kind(expression, value)
             }
             Expr::Arrow(arrow) => {
                 self.walk_arrow(arrow);
-                self.created(span)
+                let value = self.created(span);
+                self.note_kind(expression, value)
             }
             Expr::Class(class) => {
                 self.walk_class(&class.class);
-                self.created(span)
+                let value = self.created(span);
+                self.note_kind(expression, value)
             }
             Expr::Lit(Lit::Regex(_)) => self.created(span),
             Expr::Lit(_) => self.created_fragile(span),

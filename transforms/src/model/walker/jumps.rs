@@ -123,7 +123,7 @@ impl Walker<'_> {
     ) {
         self.jumps.push(JumpTarget::new(JumpKind::Loop, label));
         let entry = self.state;
-        if !self.assigning_loops.contains(&(span.lo.0, span.hi.0)) {
+        if !self.facts.assigning_loops.contains(&(span.lo.0, span.hi.0)) {
             body(self);
             self.land_continues(span);
             self.join_into(entry, span);

@@ -15,6 +15,7 @@
 //! the walk.
 
 mod assignments;
+mod bindings;
 mod calls;
 mod edit_forms;
 mod expressions;
@@ -34,12 +35,14 @@ use swc_core::common::Span;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
 
+use super::kinds::ObjectKind;
 use super::scope::{declares_at_top_level, declares_lexically, scope_declares};
 use super::syntax::{member_name, unparen};
-use super::value::State;
+use super::value::{Pair, State};
 use super::{Agreement, RefId, Reference, Trace, Unanalysable, Value};
 use crate::parse::ResolvedScript;
 use assignments::ExportsAssignment;
+use bindings::{BindingKey, Bindings};
 use edit_forms::starts_a_declaration;
 use jumps::JumpTarget;
 use loop_effects::assigning_loops;
@@ -47,13 +50,25 @@ use loop_effects::assigning_loops;
 /// Walks the script twice when needed: first to learn whether `exports` escapes (which decides how opaque values
 /// are), then for real. `Err` with where the work ran out when a walk would cost more than the file's size allows.
 pub fn walk(script: &ResolvedScript<'_>, rewrite: &dyn Fn(RefId) -> bool) -> Result<Walked, usize> {
-    let assigning_loops = assigning_loops(&script.script.body);
-    let budget = crate::budget::walk_budget(script.source.len());
-    let probe = Walker::run(script, rewrite, true, &assigning_loops, budget)?;
+    let facts = Facts {
+        assigning_loops: assigning_loops(&script.script.body),
+        bindings: Bindings::of(&script.script.body),
+        budget: crate::budget::walk_budget(script.source.len()),
+    };
+    let probe = Walker::run(script, rewrite, true, &facts)?;
     if probe.escapes {
         return Ok(probe.walked);
     }
-    Ok(Walker::run(script, rewrite, false, &assigning_loops, budget)?.walked)
+    Ok(Walker::run(script, rewrite, false, &facts)?.walked)
+}
+
+/// What the passes before the walk learn about the script, shared by its walks.
+struct Facts {
+    /// The loops whose code may assign `exports` or `module.exports` (see [`assigning_loops`]).
+    assigning_loops: HashSet<(u32, u32)>,
+    bindings: Bindings,
+    /// How many units of work one walk may spend (see [`crate::budget`]).
+    budget: usize,
 }
 
 /// What one walk learnt.
@@ -125,8 +140,11 @@ struct Walker<'a> {
     /// Join of every state seen inside each enclosing `try` block, for its `catch`.
     try_states: Vec<State>,
     list_statement: Option<ListStatement>,
-    /// The loops whose code may assign `exports` or `module.exports` (see [`assigning_loops`]).
-    assigning_loops: &'a HashSet<(u32, u32)>,
+    facts: &'a Facts,
+    /// The values of the followed bindings whose declarations have run.
+    binding_values: HashMap<BindingKey, Pair>,
+    /// What kind of object each created value is, where that is known (by value id).
+    kinds: HashMap<u32, ObjectKind>,
     /// How many enclosing loops are being walked twice.
     two_pass_loops: usize,
     /// Statements and expressions walked so far, and how many the file's size allows (see [`crate::budget`]).
@@ -141,8 +159,7 @@ impl<'a> Walker<'a> {
         script: &'a ResolvedScript<'a>,
         rewrite: &'a dyn Fn(RefId) -> bool,
         assume_escape: bool,
-        assigning_loops: &'a HashSet<(u32, u32)>,
-        budget: usize,
+        facts: &'a Facts,
     ) -> Result<Outcome, usize> {
         let body = &script.script.body;
         let mut walker = Walker {
@@ -176,10 +193,12 @@ impl<'a> Walker<'a> {
             exits: vec![Vec::new()],
             try_states: Vec::new(),
             list_statement: None,
-            assigning_loops,
+            facts,
+            binding_values: HashMap::new(),
+            kinds: facts.bindings.declared.values().map(|(site, kind)| ((*site).max(1), kind.clone())).collect(),
             two_pass_loops: 0,
             work: 0,
-            budget,
+            budget: facts.budget,
             exhausted_at: None,
         };
         if declares_at_top_level(body, "module", script.top_level) {
@@ -208,6 +227,7 @@ impl<'a> Walker<'a> {
                 probes_environment: walker.probes_environment,
                 escapes: walker.escapes,
                 defines_properties: walker.defines_properties,
+                kinds: walker.kinds,
             },
             unanalysable: walker.dynamic_scope.then_some(Unanalysable::DynamicScope),
             #[cfg(test)]

@@ -29,6 +29,9 @@ impl Walker<'_> {
         if self.is_free(ident, "undefined") {
             return self.created_fragile(span);
         }
+        if let Some(value) = self.binding_value(ident) {
+            return value;
+        }
         self.opaque_value(span)
     }
 

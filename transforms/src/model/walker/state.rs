@@ -2,6 +2,7 @@
 //! values of expressions the model cannot follow.
 
 use swc_core::common::Span;
+use swc_core::ecma::ast::Expr;
 
 use super::*;
 use crate::model::value::{Pair, State, Value};
@@ -67,5 +68,14 @@ impl Walker<'_> {
     pub(super) fn merged_unknown(&self, span: Span) -> Pair {
         let site = self.site(span);
         Pair { original: Value::unknown_at(site, 0), rewritten: Value::unknown_at(site, 1) }
+    }
+
+    /// Notes what kind of object an expression created (see [`crate::model::kinds`]).
+    pub(super) fn note_kind(&mut self, expression: &Expr, value: Pair) -> Pair {
+        if let (Value::Exact { id, .. }, Some(kind)) = (value.original, crate::model::kinds::of_expression(expression))
+        {
+            self.kinds.insert(id, kind);
+        }
+        value
     }
 }

@@ -169,8 +169,11 @@ fn a_walk_over_budget_is_an_error() {
         SourceType::JavaScript,
         |_| true,
         |script| {
-            let run = |budget| super::Walker::run(script, &|_| false, false, &Default::default(), budget);
-            let spent = run(usize::MAX).map(|outcome| outcome.walked.work).unwrap_or_default();
+            let run = |budget| {
+                let facts = super::Facts { assigning_loops: Default::default(), bindings: Default::default(), budget };
+                super::Walker::run(script, &|_| false, false, &facts).map(|outcome| outcome.walked.work)
+            };
+            let spent = run(usize::MAX).unwrap_or_default();
             (spent, run(spent).is_ok(), run(spent - 1).err())
         },
     );
