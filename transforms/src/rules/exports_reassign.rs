@@ -144,6 +144,21 @@ mod tests {
                 Case::pass("(function (exports) { exports = {}; })(this);\n"),
                 Case::pass("function g() { var exports = 1; exports = 2; }\n"),
                 Case::pass("let exports = 1;\nexports = 2;\n"),
+                // `exports` chosen by `?:`, `||`, `&&` or `??` and stored is an alias: writes through it are not
+                // followed, so moving `exports` may lose them (`root.helper` below).
+                Case::unsafe_fix(
+                    "var root = typeof window === 'undefined' ? exports : window;\nroot.helper = f;\nexports = function main() {};\n",
+                    "var root = typeof window === 'undefined' ? module.exports : window;\nroot.helper = f;\nmodule.exports = function main() {};\n",
+                ),
+                Case::unsafe_fix(
+                    "var root = global || exports;\nroot.helper = f;\nexports = function main() {};\n",
+                    "var root = global || module.exports;\nroot.helper = f;\nmodule.exports = function main() {};\n",
+                ),
+                // Only tested, it is no alias.
+                Case::fix(
+                    "if (exports && exports.ready) start();\nexports = { b: 2 };\n",
+                    "if (module.exports && module.exports.ready) start();\nmodule.exports = { b: 2 };\n",
+                ),
             ],
         );
     }

@@ -4,6 +4,7 @@ use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::VisitWith;
 
+use super::operators::Flow;
 use super::*;
 use crate::model::syntax::*;
 use crate::model::value::Pair;
@@ -19,7 +20,12 @@ impl Walker<'_> {
         if let Some(member) = self.module_exports_member(expression) {
             return self.use_module_exports(member, Usage::Read);
         }
-        self.eval(expression)
+        match unparen(expression) {
+            Expr::Cond(conditional) => self.eval_conditional(conditional, conditional.span, Flow::Binding),
+            Expr::Bin(binary) => self.eval_binary(binary, binary.span, Flow::Binding),
+            Expr::Seq(sequence) => self.eval_sequence(sequence, Flow::Binding),
+            _ => self.eval(expression),
+        }
     }
 
     pub(super) fn eval_conditionally(&mut self, expression: &Expr) -> Pair {
@@ -49,13 +55,7 @@ impl Walker<'_> {
             Expr::Ident(ident) => self.eval_ident(ident),
             Expr::This(_) => self.eval_this(span),
             wrapper if is_transparent_wrapper(wrapper) => self.eval(unparen(wrapper)),
-            Expr::Seq(sequence) => {
-                let mut value = self.opaque_value(span);
-                for item in &sequence.exprs {
-                    value = self.eval(item);
-                }
-                value
-            }
+            Expr::Seq(sequence) => self.eval_sequence(sequence, Flow::Escape),
             Expr::Assign(assign) => self.eval_assign(assign, false),
             Expr::Member(member) => self.eval_member(member, Usage::Escape),
             Expr::Call(call) => self.eval_call(call),
@@ -102,8 +102,8 @@ impl Walker<'_> {
             }
             Expr::Unary(unary) => self.eval_unary(unary, span),
             Expr::Update(update) => self.eval_update(update, span),
-            Expr::Bin(binary) => self.eval_binary(binary, span),
-            Expr::Cond(conditional) => self.eval_conditional(conditional, span),
+            Expr::Bin(binary) => self.eval_binary(binary, span, Flow::Escape),
+            Expr::Cond(conditional) => self.eval_conditional(conditional, span, Flow::Escape),
             Expr::OptChain(chain) => self.eval_opt_chain(chain, span),
             other => {
                 other.visit_children_with(self);

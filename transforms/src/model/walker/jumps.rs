@@ -14,7 +14,7 @@ impl Walker<'_> {
             Stmt::While(loop_statement) => {
                 let label = self.pending_label.take();
                 self.walk_loop(label, loop_statement.span, |walker| {
-                    walker.eval(&loop_statement.test);
+                    walker.eval_test(&loop_statement.test);
                     walker.walk_nested_statement(&loop_statement.body);
                 })
             }
@@ -22,7 +22,7 @@ impl Walker<'_> {
                 let label = self.pending_label.take();
                 self.walk_loop(label, loop_statement.span, |walker| {
                     walker.walk_nested_statement(&loop_statement.body);
-                    walker.eval(&loop_statement.test);
+                    walker.eval_test(&loop_statement.test);
                 })
             }
             Stmt::For(loop_statement) => {
@@ -36,7 +36,7 @@ impl Walker<'_> {
                 }
                 self.walk_loop(label, loop_statement.span, |walker| {
                     if let Some(test) = &loop_statement.test {
-                        walker.eval(test);
+                        walker.eval_test(test);
                     }
                     walker.walk_nested_statement(&loop_statement.body);
                     if let Some(update) = &loop_statement.update {

@@ -124,14 +124,14 @@ impl Walker<'_> {
         self.created_fragile(span)
     }
 
-    /// `test ? a : b`: either branch, and either value.
-    pub(super) fn eval_conditional(&mut self, conditional: &CondExpr, span: Span) -> Pair {
-        self.eval(&conditional.test);
+    /// `test ? a : b`: either branch, and either value, which flows where the whole expression's does.
+    pub(super) fn eval_conditional(&mut self, conditional: &CondExpr, span: Span, flow: Flow) -> Pair {
+        self.eval_test(&conditional.test);
         let before = self.state;
-        let consequent = self.eval_assigned(&conditional.cons);
+        let consequent = self.eval_flowing(&conditional.cons, flow);
         let after_consequent = self.state;
         self.state = before;
-        let alternate = self.eval_assigned(&conditional.alt);
+        let alternate = self.eval_flowing(&conditional.alt, flow);
         self.join_into(after_consequent, span);
         let site = self.site(span);
         consequent.join(alternate, site)
@@ -155,13 +155,14 @@ impl Walker<'_> {
         self.opaque_value(span)
     }
 
-    /// A binary operator: `&&`, `||` and `??` yield either operand; any other yields a primitive.
-    pub(super) fn eval_binary(&mut self, binary: &BinExpr, span: Span) -> Pair {
+    /// A binary operator: `&&`, `||` and `??` yield either operand (which flows where the whole expression's value
+    /// does); any other yields a primitive.
+    pub(super) fn eval_binary(&mut self, binary: &BinExpr, span: Span, flow: Flow) -> Pair {
         match binary.op {
             BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
-                let left = self.eval_assigned(&binary.left);
+                let left = self.eval_flowing(&binary.left, flow);
                 let before = self.state;
-                let right = self.eval_assigned(&binary.right);
+                let right = self.eval_flowing(&binary.right, flow);
                 self.join_into(before, span);
                 let site = self.site(span);
                 left.join(right, site)
@@ -185,5 +186,46 @@ impl Walker<'_> {
                 self.created_fragile(span)
             }
         }
+    }
+}
+
+/// Where an expression's value goes, which decides whether a bare `exports` in it is an alias.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Flow {
+    /// Into `exports` or `module.exports` itself: the linking idioms follow it.
+    Binding,
+    /// Only tested or dropped (`if (exports && …)`, an expression statement): nothing keeps it.
+    Test,
+    /// Anywhere else (a variable, an argument, a property): `exports` there is an alias the model cannot follow.
+    Escape,
+}
+
+impl Walker<'_> {
+    pub(super) fn eval_flowing(&mut self, expression: &Expr, flow: Flow) -> Pair {
+        match flow {
+            Flow::Binding => self.eval_assigned(expression),
+            Flow::Test => self.eval_test(expression),
+            Flow::Escape => self.eval(expression),
+        }
+    }
+
+    /// An expression whose value is only tested or dropped.
+    pub(super) fn eval_test(&mut self, expression: &Expr) -> Pair {
+        match unparen(expression) {
+            Expr::Cond(conditional) => self.eval_conditional(conditional, conditional.span, Flow::Test),
+            Expr::Bin(binary) => self.eval_binary(binary, binary.span, Flow::Test),
+            Expr::Seq(sequence) => self.eval_sequence(sequence, Flow::Test),
+            _ => self.eval_read(expression),
+        }
+    }
+
+    /// `a, b`: only the last value flows on.
+    pub(super) fn eval_sequence(&mut self, sequence: &SeqExpr, flow: Flow) -> Pair {
+        let mut value = self.opaque_value(sequence.span);
+        for (index, item) in sequence.exprs.iter().enumerate() {
+            let last = index + 1 == sequence.exprs.len();
+            value = self.eval_flowing(item, if last { flow } else { Flow::Test });
+        }
+        value
     }
 }

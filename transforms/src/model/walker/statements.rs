@@ -39,10 +39,10 @@ impl Walker<'_> {
         match statement {
             Stmt::Block(block) => self.walk_statements(&block.stmts),
             Stmt::Expr(expression) => {
-                self.eval(&expression.expr);
+                self.eval_test(&expression.expr);
             }
             Stmt::If(if_statement) => {
-                self.eval(&if_statement.test);
+                self.eval_test(&if_statement.test);
                 let before = self.state;
                 self.walk_nested_statement(&if_statement.cons);
                 let after_consequent = self.state;
