@@ -4,12 +4,13 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use swc_core::common::{BytePos, Mark, Spanned, SyntaxContext, GLOBALS};
-use swc_core::ecma::ast::{EsVersion, ModuleItem, Pass, Program, Script};
+use swc_core::ecma::ast::{Decl, EsVersion, Ident, ModuleItem, Pass, Program, Script, Stmt, VarDeclKind};
 use swc_core::ecma::parser::error::SyntaxError as ParserError;
 use swc_core::ecma::parser::{lexer::Lexer, EsSyntax, Parser, StringInput, Syntax, TsSyntax};
 use swc_core::ecma::transforms::base::resolver;
 
 use crate::budget::{check_resolver_cost, TooComplex};
+use crate::model::scope::bound_identifiers;
 use crate::source_type::SourceType;
 use crate::text::LineIndex;
 
@@ -153,7 +154,15 @@ fn parse_located(source: &str, source_type: SourceType) -> Result<Parsed<(Script
     let body = &source[bom_len..];
     // swc's parser panics on a few malformed inputs (`<a:b.c` in the JSX fallback): that is a syntax error too.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_program(body, source_type))) {
-        Ok(Ok((Parsed::Script(script), recoverable))) => Ok(Parsed::Script((script, recoverable))),
+        Ok(Ok((Parsed::Script(script), recoverable))) => match redeclared_wrapper_parameter(&script) {
+            Some((name, position)) => {
+                let offset = (position as usize).saturating_sub(1) + bom_len;
+                let (line, column) = LineIndex::new(source).line_column(offset.min(source.len()));
+                let message = format!("Identifier '{name}' has already been declared (the module wrapper's parameter)");
+                Err(SyntaxError { message, offset, line, column })
+            }
+            None => Ok(Parsed::Script((script, recoverable))),
+        },
         Ok(Ok((Parsed::EsModule, _))) => Ok(Parsed::EsModule),
         Ok(Err(failure)) => Err(locate(source, bom_len, failure)),
         Err(_) => {
@@ -161,6 +170,28 @@ fn parse_located(source: &str, source_type: SourceType) -> Result<Parsed<(Script
             Err(SyntaxError { message, offset: bom_len, line: 1, column: 1 })
         }
     }
+}
+
+/// The parameters of the function Node wraps a CommonJS file in.
+const WRAPPER_PARAMETERS: [&str; 5] = ["exports", "require", "module", "__filename", "__dirname"];
+
+/// A top-level `let`, `const` or `class` declaration of one of the wrapper's parameters: Node rejects the file
+/// ("Identifier 'exports' has already been declared"), as a function body may not lexically redeclare a parameter.
+/// The name and where it is declared.
+fn redeclared_wrapper_parameter(script: &Script) -> Option<(&'static str, u32)> {
+    script.body.iter().find_map(|statement| {
+        let names: Vec<&Ident> = match statement {
+            Stmt::Decl(Decl::Var(declaration)) if declaration.kind != VarDeclKind::Var => {
+                declaration.decls.iter().flat_map(|declarator| bound_identifiers(&declarator.name)).collect()
+            }
+            Stmt::Decl(Decl::Class(class)) => vec![&class.ident],
+            _ => return None,
+        };
+        names.into_iter().find_map(|ident| {
+            let name = WRAPPER_PARAMETERS.into_iter().find(|parameter| *parameter == &*ident.sym)?;
+            Some((name, ident.span.lo.0))
+        })
+    })
 }
 
 /// Node wraps a CommonJS file in a function, so it is a sloppy-mode script where a top-level `return` is legal.

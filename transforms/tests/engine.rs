@@ -272,3 +272,26 @@ fn too_deeply_nested_blocks_are_too_complex_not_a_hang() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Node wraps a CommonJS file in `function (exports, require, module, __filename, __dirname)`: a top-level `let`,
+/// `const` or `class` of one of those names redeclares a parameter, which Node rejects. `var` is the parameter.
+#[test]
+fn lexical_redeclarations_of_the_wrapper_parameters_are_syntax_errors() {
+    for source in [
+        "let exports = 1;\nexports = 2;\n",
+        "const module = {};\n",
+        "class require {}\n",
+        "const { __filename } = x;\n",
+        "let [a, __dirname] = x;\n",
+    ] {
+        match analyze(source, SourceType::JavaScript, &Settings::default()) {
+            Err(AnalysisError::Syntax(error)) => {
+                assert!(error.message.contains("has already been declared"), "{source}: {error}")
+            }
+            other => panic!("{source}: {other:?}"),
+        }
+    }
+    for source in ["var exports = {};\n", "var module;\n", "function f() { let exports = 1; }\n", "{ let module; }\n"] {
+        assert!(analyze(source, SourceType::JavaScript, &Settings::default()).is_ok(), "{source}");
+    }
+}

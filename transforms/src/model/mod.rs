@@ -7,7 +7,7 @@
 
 mod gate;
 pub mod kinds;
-mod scope;
+pub(crate) mod scope;
 mod syntax;
 mod value;
 mod walker;

@@ -51,17 +51,32 @@ pub(super) fn declares_at_top_level(body: &[Stmt], name: &str, top_level: Syntax
 /// Whether a declaration or parameter pattern binds an identifier for which `matches` holds. The one answer to
 /// "does this pattern bind this name" for every pass of the model.
 pub(super) fn pattern_binds(pattern: &Pat, matches: &dyn Fn(&Ident) -> bool) -> bool {
+    bound_identifiers(pattern).into_iter().any(matches)
+}
+
+/// The identifiers a declaration or parameter pattern binds (not the default values' code).
+pub(crate) fn bound_identifiers(pattern: &Pat) -> Vec<&Ident> {
+    let mut names = Vec::new();
+    collect_bound(pattern, &mut names);
+    names
+}
+
+fn collect_bound<'p>(pattern: &'p Pat, names: &mut Vec<&'p Ident>) {
     match pattern {
-        Pat::Ident(binding) => matches(&binding.id),
-        Pat::Array(array) => array.elems.iter().flatten().any(|element| pattern_binds(element, matches)),
-        Pat::Object(object) => object.props.iter().any(|property| match property {
-            ObjectPatProp::KeyValue(key_value) => pattern_binds(&key_value.value, matches),
-            ObjectPatProp::Assign(assign) => matches(&assign.key.id),
-            ObjectPatProp::Rest(rest) => pattern_binds(&rest.arg, matches),
-        }),
-        Pat::Rest(rest) => pattern_binds(&rest.arg, matches),
-        Pat::Assign(assign) => pattern_binds(&assign.left, matches),
-        Pat::Invalid(_) | Pat::Expr(_) => false,
+        Pat::Ident(binding) => names.push(&binding.id),
+        Pat::Array(array) => array.elems.iter().flatten().for_each(|element| collect_bound(element, names)),
+        Pat::Object(object) => {
+            for property in &object.props {
+                match property {
+                    ObjectPatProp::KeyValue(key_value) => collect_bound(&key_value.value, names),
+                    ObjectPatProp::Assign(assign) => names.push(&assign.key.id),
+                    ObjectPatProp::Rest(rest) => collect_bound(&rest.arg, names),
+                }
+            }
+        }
+        Pat::Rest(rest) => collect_bound(&rest.arg, names),
+        Pat::Assign(assign) => collect_bound(&assign.left, names),
+        Pat::Invalid(_) | Pat::Expr(_) => {}
     }
 }
 
@@ -102,4 +117,41 @@ pub(super) fn scope_declares(statements: &[Stmt], params: &[&Pat], name: &str) -
     }
     statements.visit_with(&mut finder);
     finder.found
+}
+
+/// Whether every top-level declaration of `name` is a `var` without a value (`var module;`): in Node's wrapper such
+/// a `var` is the parameter itself, and declaring it again changes nothing.
+pub(super) fn only_redeclared_by_var(body: &[Stmt], name: &str, top_level: SyntaxContext) -> bool {
+    struct Finder<'n> {
+        name: &'n str,
+        top_level: SyntaxContext,
+        bare_vars: usize,
+        others: usize,
+    }
+    impl Visit for Finder<'_> {
+        fn visit_var_decl(&mut self, declaration: &VarDecl) {
+            for declarator in &declaration.decls {
+                let ours =
+                    pattern_binds(&declarator.name, &|ident| &*ident.sym == self.name && ident.ctxt == self.top_level);
+                match (ours, declaration.kind, &declarator.name, &declarator.init) {
+                    (false, ..) => {}
+                    (true, VarDeclKind::Var, Pat::Ident(_), None) => self.bare_vars += 1,
+                    (true, ..) => self.others += 1,
+                }
+            }
+            declaration.visit_children_with(self);
+        }
+        fn visit_fn_decl(&mut self, function: &FnDecl) {
+            self.others += usize::from(&*function.ident.sym == self.name && function.ident.ctxt == self.top_level);
+            function.function.visit_with(self);
+        }
+        fn visit_class_decl(&mut self, class: &ClassDecl) {
+            self.others += usize::from(&*class.ident.sym == self.name && class.ident.ctxt == self.top_level);
+            class.class.visit_with(self);
+        }
+        fn visit_expr(&mut self, _: &Expr) {}
+    }
+    let mut finder = Finder { name, top_level, bare_vars: 0, others: 0 };
+    body.visit_with(&mut finder);
+    finder.bare_vars > 0 && finder.others == 0
 }

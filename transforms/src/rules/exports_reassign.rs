@@ -143,7 +143,8 @@ mod tests {
                 Case::pass("try { x(); } catch (exports) { exports = 1; }\n"),
                 Case::pass("(function (exports) { exports = {}; })(this);\n"),
                 Case::pass("function g() { var exports = 1; exports = 2; }\n"),
-                Case::pass("let exports = 1;\nexports = 2;\n"),
+                // A top-level `var module;` is the wrapper's `module`: this is the linking idiom.
+                Case::pass("var module;\nexports = module.exports = {};\n"),
                 // `exports` chosen by `?:`, `||`, `&&` or `??` and stored is an alias: writes through it are not
                 // followed, so moving `exports` may lose them (`root.helper` below).
                 Case::unsafe_fix(

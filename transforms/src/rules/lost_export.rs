@@ -215,6 +215,15 @@ mod tests {
                     "'use strict';\nmodule.exports = Object.freeze({});\nexports.a = 1;\n",
                     "'use strict';\nmodule.exports = Object.freeze({});\nmodule.exports.a = 1;\n",
                 ),
+                // Inside a function or class expression named `module`, `module` is that function: the write stays
+                // reported, with no fix.
+                Case::no_fix(
+                    "module.exports = function Router() {};\nvar init = function module() { exports.loaded = true; };\ninit();\n",
+                ),
+                Case::no_fix(
+                    "module.exports = function Router() {};\n(function module() { exports.loaded = true; })();\n",
+                ),
+                Case::no_fix("module.exports = {};\nvar C = class module { static { exports.x = 1; } };\n"),
                 Case::pass("exports.a = 1;\nmodule.exports.b = 2;\n"),
                 Case::pass("exports.a = 1;\n"),
                 Case::pass("Object.defineProperty(exports, '__esModule', { value: true });\nmodule.exports = F;\n"),

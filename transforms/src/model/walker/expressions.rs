@@ -78,7 +78,9 @@ impl Walker<'_> {
                 self.created(span)
             }
             Expr::Fn(function) => {
-                self.walk_function(&function.function);
+                // Inside `function module() {}`, `module` is the function: no `exports` there may become
+                // `module.exports`.
+                self.in_scope(names_module(function.ident.as_ref()), |walker| walker.walk_function(&function.function));
                 let value = self.created(span);
                 self.note_kind(expression, value)
             }
@@ -88,7 +90,7 @@ impl Walker<'_> {
                 self.note_kind(expression, value)
             }
             Expr::Class(class) => {
-                self.walk_class(&class.class);
+                self.in_scope(names_module(class.ident.as_ref()), |walker| walker.walk_class(&class.class));
                 let value = self.created(span);
                 self.note_kind(expression, value)
             }
@@ -171,4 +173,9 @@ impl Walker<'_> {
             self.created_fragile(span)
         }
     }
+}
+
+/// Whether a function or class expression's own name is `module`, which it binds inside itself.
+fn names_module(name: Option<&Ident>) -> bool {
+    name.is_some_and(|name| &*name.sym == "module")
 }

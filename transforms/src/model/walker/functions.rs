@@ -110,7 +110,10 @@ impl Walker<'_> {
         };
         let body: &dyn Fn(&mut Self) = match function {
             Expr::Fn(function) if !function.function.is_async && !function.function.is_generator => {
-                &|walker: &mut Self| walker.walk_function_body(&function.function)
+                let shadows = function.ident.as_ref().is_some_and(|name| &*name.sym == "module");
+                &move |walker: &mut Self| {
+                    walker.in_scope(shadows, |walker| walker.walk_function_body(&function.function))
+                }
             }
             Expr::Arrow(arrow) if !arrow.is_async && !arrow.is_generator => {
                 &|walker: &mut Self| walker.walk_arrow_body(arrow)

@@ -36,7 +36,7 @@ use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
 
 use super::kinds::ObjectKind;
-use super::scope::{declares_at_top_level, declares_lexically, scope_declares};
+use super::scope::{declares_at_top_level, declares_lexically, only_redeclared_by_var, scope_declares};
 use super::syntax::{member_name, unparen};
 use super::value::{Pair, State};
 use super::{Agreement, RefId, Reference, Trace, Unanalysable, Value};
@@ -152,6 +152,8 @@ struct Walker<'a> {
     budget: usize,
     /// Where the work passed the budget; from then on every node returns at once.
     exhausted_at: Option<usize>,
+    /// The top level declares `module` only by `var module;`, which is the wrapper's parameter itself.
+    module_var_is_wrapper: bool,
 }
 
 impl<'a> Walker<'a> {
@@ -200,8 +202,11 @@ impl<'a> Walker<'a> {
             work: 0,
             budget: facts.budget,
             exhausted_at: None,
+            module_var_is_wrapper: only_redeclared_by_var(body, "module", script.top_level),
         };
-        if declares_at_top_level(body, "module", script.top_level) {
+        if walker.module_var_is_wrapper {
+            // `var module;` is the wrapper's own parameter: `module` there is the module's.
+        } else if declares_at_top_level(body, "module", script.top_level) {
             walker.opaque = true;
         }
         walker.hoist_function_declarations(body);
@@ -288,7 +293,9 @@ impl<'a> Walker<'a> {
     }
 
     fn is_free(&self, ident: &Ident, name: &str) -> bool {
-        &*ident.sym == name && ident.ctxt == self.script.unresolved
+        &*ident.sym == name
+            && (ident.ctxt == self.script.unresolved
+                || (name == "module" && self.module_var_is_wrapper && ident.ctxt == self.script.top_level))
     }
 
     fn exports_ident<'e>(&self, expr: &'e Expr) -> Option<&'e Ident> {
