@@ -152,6 +152,11 @@ fn bom_len(source: &str) -> usize {
 fn parse_located(source: &str, source_type: SourceType) -> Result<Parsed<(Script, usize)>, SyntaxError> {
     let bom_len = bom_len(source);
     let body = &source[bom_len..];
+    if bom_len > 0 && body.starts_with("#!") {
+        // Node strips a byte order mark, but a `#!` line is only allowed as the very first bytes of the file.
+        let message = "Invalid or unexpected token: a `#!` line after a byte order mark".to_owned();
+        return Err(SyntaxError { message, offset: bom_len, line: 1, column: 1 });
+    }
     // swc's parser panics on a few malformed inputs (`<a:b.c` in the JSX fallback): that is a syntax error too.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_program(body, source_type))) {
         Ok(Ok((Parsed::Script(script), recoverable))) => match redeclared_wrapper_parameter(&script) {

@@ -2,7 +2,8 @@
 
 /// Line starts of a text, for turning byte offsets into line:column.
 ///
-/// Lines end at `\n` (so CRLF counts once). Columns are 1-based and count Unicode scalar values, like ruff's, so a
+/// Lines end at every ECMAScript line terminator, as Node counts them in its messages: `\n`, `\r` (CRLF counts
+/// once), U+2028 and U+2029. Columns are 1-based and count Unicode scalar values, like ruff's, so a
 /// column means the same thing whatever the file's encoding width; the BOM, when present, is not counted.
 pub struct LineIndex<'a> {
     text: &'a str,
@@ -12,7 +13,18 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+        let bytes = text.as_bytes();
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+        for index in memchr::memchr3_iter(b'\n', b'\r', 0xE2, bytes) {
+            let next = bytes.get(index + 1).copied();
+            let end = match bytes[index] {
+                b'\r' if next == Some(b'\n') => continue,
+                b'\n' | b'\r' => index + 1,
+                _ if next == Some(0x80) && matches!(bytes.get(index + 2), Some(0xA8 | 0xA9)) => index + 3,
+                _ => continue,
+            };
+            line_starts.push(end);
+        }
         LineIndex { text, line_starts }
     }
 
@@ -43,5 +55,15 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(index.line_column(x), (2, 4));
         assert_eq!(index.line_column(text.len()), (3, 1));
+    }
+
+    #[test]
+    fn every_ecmascript_line_terminator_ends_a_line() {
+        let text = "a\rb\u{2028}c\u{2029}d\r\ne\u{2026}f";
+        let index = LineIndex::new(text);
+        let lines: Vec<usize> =
+            ["b", "c", "d", "e", "f"].iter().map(|s| index.line_column(text.find(s).unwrap()).0).collect();
+        assert_eq!(lines, [2, 3, 4, 5, 5], "U+2026 (E2 80 A6) is no terminator");
+        assert_eq!(index.line_column(text.find('f').unwrap()), (5, 3));
     }
 }

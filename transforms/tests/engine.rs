@@ -295,3 +295,23 @@ fn lexical_redeclarations_of_the_wrapper_parameters_are_syntax_errors() {
         assert!(analyze(source, SourceType::JavaScript, &Settings::default()).is_ok(), "{source}");
     }
 }
+
+/// Node loads `#!` only as a file's first bytes: after a byte order mark it is a syntax error, not a file to fix.
+#[test]
+fn a_shebang_after_a_byte_order_mark_is_a_syntax_error() {
+    let source = "\u{feff}#!/usr/bin/env node\nexports = function () {};\n";
+    match analyze(source, SourceType::JavaScript, &Settings::default()) {
+        Err(AnalysisError::Syntax(error)) => assert_eq!((error.line, error.column), (1, 1), "{error}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(analyze("#!/usr/bin/env node\nexports = 1;\n", SourceType::JavaScript, &Settings::default()).is_ok());
+}
+
+/// Lines end where Node's do: at `\r`, U+2028 and U+2029 too.
+#[test]
+fn findings_count_every_line_terminator() {
+    let source = "module.exports = {};\r// a\u{2028}// b\u{2029}exports = function () {};\n";
+    let analysis = analyze(source, SourceType::JavaScript, &Settings::default()).unwrap();
+    let finding = &analysis.findings()[0];
+    assert_eq!((finding.line, finding.column), (4, 1), "{finding:?}");
+}
