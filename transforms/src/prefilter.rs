@@ -112,7 +112,7 @@ fn has_module_reference(source: &str) -> bool {
 /// Whether the `exports` reference at `start` may be the target of an assignment (`exports = …`, `exports += …`,
 /// `exports++`, `--exports`, a destructuring target, a `for…in`/`for…of` head), judged by the bytes around it.
 /// Only what cannot be an assignment target counts as not: a member access or a call (`exports.a`, `exports[k]`,
-/// `exports(…)`, whatever precedes them), and, after a known token on the same line, a comparison, a condition,
+/// `exports(…)` unless it may be `function exports(`, whatever precedes them), and, after a known token on the same line, a comparison, a condition,
 /// `;`, a parameter or argument `(exports,`, `, exports)` or `(exports)` followed by what cannot follow an
 /// assignment target. The token before is trusted only on the same line and only when it is ASCII: a line comment
 /// may end the previous line (`--// c` then `exports`), and a comment's text is not a token. Comments, other
@@ -120,6 +120,9 @@ fn has_module_reference(source: &str) -> bool {
 fn may_be_assigned(bytes: &[u8], start: usize) -> bool {
     let after = skip_whitespace(bytes, start + WORD.len());
     let next = bytes.get(after).copied();
+    if next == Some(b'(') && may_name_a_function(bytes, start) {
+        return true;
+    }
     if matches!(next, Some(b'[' | b'(')) || (next == Some(b'.') && bytes.get(after + 1) != Some(&b'.')) {
         return false;
     }
@@ -134,6 +137,24 @@ fn may_be_assigned(bytes: &[u8], start: usize) -> bool {
             _ => true,
         },
         _ => assigned_before(bytes, after),
+    }
+}
+
+/// Whether `exports` at `start`, followed by `(`, may be the name of a function declaration (`function exports(`,
+/// `async function exports(`, `function* exports(`, `function *exports(`), which rebinds the wrapper's `exports`,
+/// rather than a call. Only the word `function` or a `*` on the same line, with blanks between, proves either;
+/// a line break, a comment or anything unknown before it counts as a declaration.
+fn may_name_a_function(bytes: &[u8], start: usize) -> bool {
+    let Some(index) = skip_blanks_back(bytes, start).checked_sub(1) else {
+        return false;
+    };
+    match bytes[index] {
+        b'*' | b'/' | b'\n' | b'\r' => true,
+        byte if is_ident_byte(byte) => {
+            let word_start = bytes[..=index].iter().rposition(|&byte| !is_ident_byte(byte)).map_or(0, |at| at + 1);
+            &bytes[word_start..=index] == b"function"
+        }
+        byte => !byte.is_ascii(),
     }
 }
 

@@ -315,3 +315,15 @@ fn findings_count_every_line_terminator() {
     let finding = &analysis.findings()[0];
     assert_eq!((finding.line, finding.column), (4, 1), "{finding:?}");
 }
+
+/// A TypeScript type named `exports` (or a `declare` form) binds no value: `exports` is still the module's.
+#[test]
+fn type_only_declarations_shadow_nothing() {
+    for source in [
+        "interface exports { a: number }\nexports = function () {};\n",
+        "type exports = { a: number };\nexports = function () {};\n",
+        "declare var exports: any;\nexports = function () {};\n",
+    ] {
+        assert_eq!(rules(source, SourceType::TypeScript), vec!["exports-reassign"], "{source}");
+    }
+}

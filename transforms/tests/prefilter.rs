@@ -350,7 +350,7 @@ impl Grammar {
 
     fn statement(&mut self, depth: usize) -> String {
         let gap = self.gap();
-        match self.below(if depth == 0 { 5 } else { 12 }) {
+        match self.below(if depth == 0 { 5 } else { 13 }) {
             0 | 1 => format!("{};", self.expression(depth)),
             2 => format!("var a{gap}={gap}{};", self.expression(depth)),
             3 => format!("{}{gap}={gap}{};", self.target(depth), self.expression(depth)),
@@ -372,6 +372,10 @@ impl Grammar {
                 self.statement(depth - 1)
             ),
             10 => format!("{{ {} exports; {} }}", self.pick(&["let", "var", "const"]), self.statement(depth - 1)),
+            11 => format!(
+                "{}{gap}exports{gap}() {{}}",
+                self.pick(&["function", "async function", "function*", "function *", "function/* c */", "class"])
+            ),
             _ => format!(
                 "({}{gap}=>{gap}{{{}}})",
                 self.pick(&["exports", "(exports)", "(a, exports)", "a"]),

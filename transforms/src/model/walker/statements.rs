@@ -94,6 +94,8 @@ impl Walker<'_> {
                 }
                 self.walk_function(&function.function)
             }
+            // Declarations that bind no value (TypeScript types, `declare` forms) run no code and shadow nothing.
+            Stmt::Decl(declaration) if binds_no_value(declaration) => {}
             Stmt::Decl(Decl::Class(class)) => self.walk_class(&class.class),
             other => other.visit_children_with(self),
         }
@@ -122,5 +124,18 @@ impl Walker<'_> {
             self.join_into(normal, finalizer.span);
             self.walk_statements(&finalizer.stmts);
         }
+    }
+}
+
+/// Whether a declaration exists only for the type checker: an interface, a type alias, or a `declare` form.
+fn binds_no_value(declaration: &Decl) -> bool {
+    match declaration {
+        Decl::TsInterface(_) | Decl::TsTypeAlias(_) => true,
+        Decl::Var(declaration) => declaration.declare,
+        Decl::Fn(function) => function.declare,
+        Decl::Class(class) => class.declare,
+        Decl::TsEnum(enumeration) => enumeration.declare,
+        Decl::TsModule(module) => module.declare,
+        Decl::Using(_) => false,
     }
 }
