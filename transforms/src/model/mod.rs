@@ -127,6 +127,28 @@ pub struct Reference {
     /// How many `return`s of the module body the walk had met before this reference: the ones after it are the
     /// ways the module can end once this reference has run.
     pub module_returns_before: usize,
+    /// For a deferred reference: when the function holding it was created, the earliest it can run.
+    pub runs_from: Option<RunsFrom>,
+}
+
+/// The point of the load from which a deferred function can run: where it was created (a function expression),
+/// or the start of its scope (a declaration, which is hoisted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunsFrom {
+    /// The walk's clock (see [`Observed`]) at that point.
+    pub time: usize,
+    /// The state there, when it is a state the function may run in that the clock may not have noted (a function
+    /// expression may be called at once by what it is passed to). A hoisted declaration has none: it runs only
+    /// when called, at a noted point.
+    pub state: Option<State>,
+}
+
+/// A distinct state deferred code could run in, and the last time the walk was in it (a clock that ticks at every
+/// point where deferred code could run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Observed {
+    pub state: State,
+    pub last_seen: usize,
 }
 
 impl Reference {
@@ -156,7 +178,7 @@ pub struct Trace {
     pub agreement: Agreement,
     /// Every distinct state at a point where deferred code could run (statement boundaries, calls, the end);
     /// `None` when there were too many to keep.
-    pub observed: Option<Vec<State>>,
+    pub observed: Option<Vec<Observed>>,
     /// The model cannot order the events: a reassignment inside a function, a `module` that escapes, or a
     /// top-level `module` declaration. Nothing is claimed lost and no fix is safe.
     pub opaque: bool,
@@ -178,10 +200,18 @@ impl Trace {
     /// Whether the reference sees the same object in both programs, at whatever time it runs.
     pub fn unchanged(&self, reference: &Reference, rewritten_to_module_exports: bool) -> bool {
         if reference.deferred {
-            match (reference.target, rewritten_to_module_exports) {
-                (Target::Exports, true) => self.agreement.exports_with_rewritten_module_exports,
-                (Target::Exports, false) => self.agreement.exports_with_rewritten_exports,
-                (Target::ModuleExports, _) => self.agreement.module_exports_with_rewritten,
+            let agree = |state: &State| match (reference.target, rewritten_to_module_exports) {
+                (Target::Exports, true) => state.exports.same_as(state.rewritten_module_exports),
+                (Target::Exports, false) => state.exports.same_as(state.rewritten_exports),
+                (Target::ModuleExports, _) => state.module_exports.same_as(state.rewritten_module_exports),
+            };
+            match self.states_it_may_run_in(reference) {
+                Some(states) => states.iter().all(agree),
+                None => match (reference.target, rewritten_to_module_exports) {
+                    (Target::Exports, true) => self.agreement.exports_with_rewritten_module_exports,
+                    (Target::Exports, false) => self.agreement.exports_with_rewritten_exports,
+                    (Target::ModuleExports, _) => self.agreement.module_exports_with_rewritten,
+                },
             }
         } else {
             reference.original.same_as(reference.rewritten)
@@ -208,7 +238,7 @@ impl Trace {
     pub fn reaches_original(&self, reference: &Reference) -> Option<bool> {
         if reference.deferred {
             let exported = self.end.module_exports;
-            return self.reach_in_every_state(|state| match reference.target {
+            return self.reach_in_every_state(reference, |state| match reference.target {
                 Target::Exports => reach(state.exports, exported),
                 Target::ModuleExports => reach(state.module_exports, exported),
             });
@@ -220,9 +250,11 @@ impl Trace {
     pub fn reaches_rewritten(&self, reference: &Reference, rewritten_to_module_exports: bool) -> Option<bool> {
         if reference.deferred {
             let exported = self.end.rewritten_module_exports;
-            return self.reach_in_every_state(|state| match (reference.target, rewritten_to_module_exports) {
-                (Target::Exports, false) => reach(state.rewritten_exports, exported),
-                _ => reach(state.rewritten_module_exports, exported),
+            return self.reach_in_every_state(reference, |state| {
+                match (reference.target, rewritten_to_module_exports) {
+                    (Target::Exports, false) => reach(state.rewritten_exports, exported),
+                    _ => reach(state.rewritten_module_exports, exported),
+                }
             });
         }
         reach(reference.rewritten, self.end_after(reference).rewritten_module_exports)
@@ -244,11 +276,23 @@ impl Trace {
         })
     }
 
-    fn reach_in_every_state(&self, reach_in: impl Fn(&State) -> Option<bool>) -> Option<bool> {
-        let observed = self.observed.as_ref()?;
-        let mut verdicts = observed.iter().chain(std::iter::once(&self.end)).map(reach_in);
+    fn reach_in_every_state(&self, reference: &Reference, reach_in: impl Fn(&State) -> Option<bool>) -> Option<bool> {
+        let states = self.states_it_may_run_in(reference)?;
+        let mut verdicts = states.iter().map(reach_in);
         let first = verdicts.next()??;
         verdicts.all(|verdict| verdict == Some(first)).then_some(first)
+    }
+
+    /// The states a deferred reference may run in: those the load passes through from its function's creation on
+    /// (every one when that is not known), and the end. `None` when there were too many states to keep.
+    fn states_it_may_run_in(&self, reference: &Reference) -> Option<Vec<State>> {
+        let observed = self.observed.as_ref()?;
+        let from = reference.runs_from.map_or(0, |from| from.time);
+        let mut states: Vec<State> =
+            observed.iter().filter(|seen| seen.last_seen >= from).map(|seen| seen.state).collect();
+        states.extend(reference.runs_from.and_then(|from| from.state).filter(|state| state.reachable));
+        states.push(self.end);
+        Some(states)
     }
 }
 

@@ -76,12 +76,12 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
             };
             let name = property.as_deref().map_or_else(|| "this property".to_owned(), |name| format!("`{name}`"));
             let target = if reference.deferred { trace.end.exports } else { reference.original };
-            let cause = if target.same_as(value_initial()) {
-                let line = trace
-                    .assigned_at
-                    .get(&trace.end_after(reference).module_exports)
-                    .map(|&offset| context.line(offset));
-                match line {
+            // The assignment that gives `module.exports` its final value on the paths that run this write.
+            let replaced_on =
+                trace.assigned_at.get(&trace.end_after(reference).module_exports).map(|&offset| context.line(offset));
+            let lost_to_module_exports = target.same_as(value_initial());
+            let cause = if lost_to_module_exports {
+                match replaced_on {
                     Some(line) => format!("`module.exports` is reassigned on line {line}"),
                     None => "`module.exports` is reassigned".to_owned(),
                 }
@@ -95,10 +95,21 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
                 Violation {
                     rule: RuleId::LostExport,
                     range: reference.range.clone(),
-                    message: format!(
-                        "{name} is written through `exports` before {cause}, so it is never exported; \
-                         no rewrite can rescue it: move it after that line or add it to the new value"
-                    ),
+                    // Unrescuable: even written through `module.exports`, the write lands on an object that a
+                    // later assignment replaces on every path, so "before" names that assignment.
+                    message: if lost_to_module_exports {
+                        format!(
+                            "{name} is written through `exports` before {cause}, so it is never exported; \
+                             no rewrite can rescue it: move it after that line or add it to the new value"
+                        )
+                    } else {
+                        let replaced = replaced_on.map_or_else(String::new, |line| format!(" on line {line}"));
+                        format!(
+                            "{name} is written through `exports`, but {cause}, so it is never exported; \
+                             no rewrite can rescue it: `module.exports` is replaced{replaced} after it runs \
+                             (move it after that line or add it to the new value)"
+                        )
+                    },
                     fix: None,
                 }
             } else {
@@ -224,6 +235,16 @@ mod tests {
                     "module.exports = function Router() {};\n(function module() { exports.loaded = true; })();\n",
                 ),
                 Case::no_fix("module.exports = {};\nvar C = class module { static { exports.x = 1; } };\n"),
+                // A callback runs only after it is created: here after the reassignment, never "before" it, even
+                // with a function declared before the reassignment.
+                Case::fix(
+                    "function colors(s) { return s; }\nmodule.exports = colors;\n['red'].forEach(function (n) {\n  exports.red = colors;\n});\n",
+                    "function colors(s) { return s; }\nmodule.exports = colors;\n['red'].forEach(function (n) {\n  module.exports.red = colors;\n});\n",
+                ),
+                Case::unsafe_fix(
+                    "function colors(s) { return s; }\nmodule.exports = colors;\n['red'].forEach(function (n) {\n  exports[n] = colors;\n});\n",
+                    "function colors(s) { return s; }\nmodule.exports = colors;\n['red'].forEach(function (n) {\n  module.exports[n] = colors;\n});\n",
+                ),
                 Case::pass("exports.a = 1;\nmodule.exports.b = 2;\n"),
                 Case::pass("exports.a = 1;\n"),
                 Case::pass("Object.defineProperty(exports, '__esModule', { value: true });\nmodule.exports = F;\n"),
@@ -237,6 +258,17 @@ mod tests {
                 Case::pass("(function (exports, module) { module.exports = F; exports.a = 1; })({}, {});\n"),
             ],
         );
+    }
+
+    /// The line named is the one that loses the write, and "before" is said only of a write that runs before it.
+    #[test]
+    fn messages_name_the_line_that_loses_the_write() {
+        let findings =
+            crate::rules::table::findings("exports = { a: 1 };\nexports.b = 2;\nmodule.exports = { c: 3 };\n");
+        let lost = findings.iter().find(|finding| finding.rule.as_str() == "lost-export").expect("a lost write");
+        assert!(!lost.message.contains("before"), "{}", lost.message);
+        assert!(lost.message.contains("rebound on line 1"), "{}", lost.message);
+        assert!(lost.message.contains("replaced on line 3 after it runs"), "{}", lost.message);
     }
 
     #[test]

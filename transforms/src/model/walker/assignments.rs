@@ -47,6 +47,7 @@ impl Walker<'_> {
             original: value.original,
             rewritten,
             module_returns_before: 0,
+            runs_from: None,
             assignment: Some(Assignment { range: whole, assigned: value.original, links, shape }),
             edit_form,
         });
@@ -82,6 +83,7 @@ impl Walker<'_> {
             original: value.original,
             rewritten: value.rewritten,
             module_returns_before: 0,
+            runs_from: None,
             assignment: Some(Assignment { range: whole, assigned: value.original, links, shape }),
             edit_form: EditForm::Impossible,
         });
@@ -336,6 +338,7 @@ impl Walker<'_> {
                         original,
                         rewritten: original,
                         module_returns_before: 0,
+                        runs_from: None,
                         assignment: Some(Assignment {
                             range,
                             assigned: original,

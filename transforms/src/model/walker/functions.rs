@@ -30,6 +30,20 @@ impl Walker<'_> {
 
     /// A function body runs later, at a time the model does not know.
     pub(super) fn deferred_body(&mut self, walk: impl FnOnce(&mut Self)) {
+        self.deferred_body_from(RunsFrom { time: self.time, state: Some(self.state) }, walk);
+    }
+
+    /// A function declaration is created when its scope starts (it is hoisted): it may run whenever it is called
+    /// from then on. The start of the module stands for any scope's start, the earliest it can be.
+    pub(super) fn hoisted_body(&mut self, walk: impl FnOnce(&mut Self)) {
+        self.deferred_body_from(RunsFrom { time: 0, state: None }, walk);
+    }
+
+    fn deferred_body_from(&mut self, creation: RunsFrom, walk: impl FnOnce(&mut Self)) {
+        let outer_runs_from = self.runs_from;
+        if outer_runs_from.is_none() {
+            self.runs_from = Some(creation);
+        }
         let saved = self.state;
         let saved_jumps = std::mem::take(&mut self.jumps);
         let saved_statement = self.list_statement.take();
@@ -41,6 +55,7 @@ impl Walker<'_> {
         self.list_statement = saved_statement;
         self.jumps = saved_jumps;
         self.state = saved;
+        self.runs_from = outer_runs_from;
     }
 
     pub(super) fn walk_function(&mut self, function: &Function) {
@@ -48,6 +63,11 @@ impl Walker<'_> {
             decorator.visit_with(self);
         }
         self.deferred_body(|walker| walker.walk_function_body(function));
+    }
+
+    /// A function declaration: it exists, and may be called, from the start of its scope.
+    pub(super) fn walk_function_declaration(&mut self, function: &Function) {
+        self.hoisted_body(|walker| walker.walk_function_body(function));
     }
 
     pub(super) fn walk_arrow(&mut self, arrow: &ArrowExpr) {

@@ -39,7 +39,7 @@ use super::kinds::ObjectKind;
 use super::scope::{declares_at_top_level, declares_lexically, only_redeclared_by_var, scope_declares};
 use super::syntax::{member_name, unparen};
 use super::value::{Pair, State};
-use super::{Agreement, RefId, Reference, Trace, Unanalysable, Value};
+use super::{Agreement, Observed, RefId, Reference, RunsFrom, Trace, Unanalysable, Value};
 use crate::parse::ResolvedScript;
 use assignments::ExportsAssignment;
 use bindings::{BindingKey, Bindings};
@@ -111,8 +111,13 @@ struct Walker<'a> {
     recording: bool,
     references: Vec<Reference>,
     agreement: Agreement,
-    /// Every distinct state deferred code could run in; `None` once there are too many to keep.
-    observed: Option<Vec<State>>,
+    /// Every distinct state deferred code could run in, with when it was last seen; `None` once there are too many
+    /// to keep.
+    observed: Option<Vec<Observed>>,
+    /// The clock of `observed`: ticks at every point where deferred code could run.
+    time: usize,
+    /// Inside a deferred function: the point from which the outermost one can run.
+    runs_from: Option<RunsFrom>,
     opaque: bool,
     dynamic_scope: bool,
     assigned_at: HashMap<Value, usize>,
@@ -180,6 +185,8 @@ impl<'a> Walker<'a> {
                 module_exports_with_rewritten: true,
             },
             observed: Some(Vec::new()),
+            time: 0,
+            runs_from: None,
             opaque: false,
             dynamic_scope: false,
             assigned_at: HashMap::new(),

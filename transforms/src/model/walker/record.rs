@@ -13,6 +13,7 @@ impl Walker<'_> {
             self.dynamic_scope = true;
         }
         if self.recording {
+            reference.runs_from = self.runs_from.filter(|_| reference.deferred);
             // Only a `return` in the module body itself (the first frame) ends the module.
             reference.module_returns_before = match self.exits.as_slice() {
                 [module] => module.len(),
@@ -47,6 +48,7 @@ impl Walker<'_> {
             rewritten,
             assignment: None,
             module_returns_before: 0,
+            runs_from: None,
             edit_form,
         });
         Pair { original, rewritten }
@@ -72,6 +74,7 @@ impl Walker<'_> {
             rewritten,
             assignment: None,
             module_returns_before: 0,
+            runs_from: None,
             edit_form: EditForm::Impossible,
         });
         Pair { original, rewritten }

@@ -6,6 +6,7 @@ use swc_core::ecma::ast::Expr;
 
 use super::*;
 use crate::model::value::{Pair, State, Value};
+use crate::model::Observed;
 
 impl Walker<'_> {
     /// Records the current state for the agreement flags and the enclosing `try` blocks.
@@ -30,13 +31,13 @@ impl Walker<'_> {
         self.agreement.exports_with_rewritten_module_exports &= state.exports.same_as(state.rewritten_module_exports);
         self.agreement.exports_with_rewritten_exports &= state.exports.same_as(state.rewritten_exports);
         self.agreement.module_exports_with_rewritten &= state.module_exports.same_as(state.rewritten_module_exports);
+        self.time += 1;
+        let time = self.time;
         if let Some(observed) = &mut self.observed {
-            if !observed.contains(&state) {
-                if observed.len() < MAX_OBSERVED_STATES {
-                    observed.push(state);
-                } else {
-                    self.observed = None;
-                }
+            match observed.iter().position(|seen| seen.state == state) {
+                Some(index) => observed[index].last_seen = time,
+                None if observed.len() < MAX_OBSERVED_STATES => observed.push(Observed { state, last_seen: time }),
+                None => self.observed = None,
             }
         }
     }

@@ -92,7 +92,7 @@ impl Walker<'_> {
                     // wrapper's parameter); swc resolves it like the parameter, so nothing here can be trusted.
                     self.dynamic_scope = true;
                 }
-                self.walk_function(&function.function)
+                self.walk_function_declaration(&function.function)
             }
             // Declarations that bind no value (TypeScript types, `declare` forms) run no code and shadow nothing.
             Stmt::Decl(declaration) if binds_no_value(declaration) => {}
