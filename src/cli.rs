@@ -49,6 +49,8 @@ pub enum Command {
     #[command(after_help = "Examples:\n  exportfix fix\n  exportfix fix --interactive src/\n  \
                             exportfix fix --stdin-filename lib/a.js < lib/a.js > fixed.js")]
     Fix(RunArgs),
+    /// Run the language server (LSP over stdin/stdout) for editors: diagnostics, quick fixes and fix-all.
+    Server,
     /// Install or remove a git pre-commit hook that checks (or fixes) the staged files.
     #[command(subcommand)]
     Hook(HookCommand),
