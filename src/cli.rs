@@ -23,6 +23,7 @@ Examples:
     exportfix check --format github .
     exportfix check --format sarif . > exportfix.sarif
     exportfix fix --stdin-filename lib/a.js < lib/a.js
+    exportfix server                     # a language server (LSP on stdio) for Neovim, Helix, VS Code
 
 Settings shared by a team go in exportfix.json (or an \"exportfix\" key in package.json), found by walking up
 from the working directory; flags override it.";
