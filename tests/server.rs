@@ -165,6 +165,39 @@ fn changes_are_reanalysed_never_published_stale_and_closing_clears() {
     assert!(cleared.get("version").is_none_or(Value::is_null), "{cleared:#}");
 }
 
+/// The hold hook exists in debug builds only, as the tests run them.
+#[cfg(debug_assertions)]
+#[test]
+fn analysis_runs_off_the_message_loop_and_queued_versions_are_coalesced() {
+    let project = Project::new();
+    let release = project.path("release");
+    let hold = [("EXPORTFIX_DEBUG_HOLD_UNTIL", release.to_str().unwrap()), ("EXPORTFIX_DEBUG_PANIC_ON", "PANIC-HERE")];
+    let mut client = Client::start(project.dir.path(), &hold);
+    client.initialize(json!({}));
+    let held = uri(&project.path("held.js"));
+    client.open(&held, 1, &format!("// exportfix-debug-hold\n{REASSIGN}"));
+    // Versions 1-9 queue up behind the held analysis; any of them analysed would panic and say so on stderr.
+    let queued = uri(&project.path("queued.js"));
+    client.open(&queued, 1, &format!("// PANIC-HERE\n{REASSIGN}"));
+    for version in 2..=9 {
+        client.change(&queued, version, &format!("// PANIC-HERE\n{REASSIGN}"));
+    }
+    client.change(&queued, 10, CLEAN);
+    // Answered while the analysis is held: the loop does not wait for it. Being answered also means every
+    // change above was handed to the worker, which is still held.
+    let unknown = uri(&project.path("not-open.js"));
+    assert_eq!(actions(&mut client, &unknown, 0, None), Vec::<Value>::new());
+    std::fs::write(&release, "").unwrap();
+    assert_eq!(client.diagnostics(&held)["diagnostics"][0]["code"], "exports-reassign");
+    let published = client.diagnostics(&queued);
+    assert_eq!(published["version"], 10, "{published:#}");
+    assert_eq!(published["diagnostics"], json!([]));
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), Some(0));
+    assert!(!client.stderr().contains("panicked"), "a queued version was analysed:\n{}", client.stderr());
+}
+
 #[test]
 fn the_buffer_is_analysed_with_the_config_and_package_type_of_its_directory() {
     let project = Project::new();

@@ -23,6 +23,8 @@ pub struct Client {
     /// Messages received while waiting for another one, in order.
     backlog: Vec<Value>,
     stderr: Arc<Mutex<String>>,
+    /// Reads the server's stderr until it closes: joined once the server has exited, so nothing is missed.
+    stderr_reader: Option<thread::JoinHandle<()>>,
     next_id: i64,
 }
 
@@ -50,13 +52,15 @@ impl Client {
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut server_stderr = child.stderr.take().expect("server stderr");
         let collected = Arc::clone(&stderr);
-        thread::spawn(move || {
+        let stderr_reader = thread::spawn(move || {
             let mut buffer = [0; 4096];
             while let Ok(n @ 1..) = server_stderr.read(&mut buffer) {
                 collected.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
             }
         });
-        Client { stdin: child.stdin.take(), child, messages, backlog: Vec::new(), stderr, next_id: 0 }
+        let stdin = child.stdin.take();
+        let stderr_reader = Some(stderr_reader);
+        Client { stdin, child, messages, backlog: Vec::new(), stderr, stderr_reader, next_id: 0 }
     }
 
     pub fn stderr(&self) -> String {
@@ -137,11 +141,14 @@ impl Client {
         self.exit_code()
     }
 
-    /// Waits (polling, up to the timeout) for the server to exit.
-    pub fn exit_code(mut self) -> Option<i32> {
+    /// Waits (polling, up to the timeout) for the server to exit; its stderr is then complete.
+    pub fn exit_code(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                if let Some(reader) = self.stderr_reader.take() {
+                    let _ = reader.join();
+                }
                 return status.code();
             }
             assert!(Instant::now() < deadline, "the server did not exit within {TIMEOUT:?}:\n{}", self.stderr());

@@ -78,7 +78,7 @@ fn analyse_caught(job: &Job) -> FileResults {
 /// and engine.
 fn analyse(job: &Job) -> FileResults {
     #[cfg(debug_assertions)]
-    debug_hooks::maybe_panic(&job.text);
+    debug_hooks::before_analysis(&job.text);
     let directory = job.path.parent().unwrap_or(Path::new("/"));
     let setup = match Setup::new(directory, None, &[], false) {
         Ok(setup) => setup,
@@ -115,14 +115,26 @@ fn config_problem(error: &anyhow::Error) -> FileResults {
     FileResults::problem(problem_diagnostic(Range::new(start, start), format!("{error:#}")))
 }
 
-/// Debug builds only (never in a release binary): lets the protocol tests make one analysis panic.
-/// `EXPORTFIX_DEBUG_PANIC_ON=TEXT` panics while analysing a buffer that contains TEXT.
+/// Debug builds only (never in a release binary): lets the protocol tests make one analysis panic, or hold it.
+/// `EXPORTFIX_DEBUG_PANIC_ON=TEXT` panics while analysing a buffer that contains TEXT;
+/// `EXPORTFIX_DEBUG_HOLD_UNTIL=PATH` holds the analysis of a buffer containing `exportfix-debug-hold` until PATH
+/// exists (at most a minute), so that a test can queue work behind it and see the loop still answering.
 #[cfg(debug_assertions)]
 mod debug_hooks {
-    pub fn maybe_panic(text: &str) {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    pub fn before_analysis(text: &str) {
         if let Some(marker) = std::env::var_os("EXPORTFIX_DEBUG_PANIC_ON") {
             if text.contains(&*marker.to_string_lossy()) {
                 panic!("EXPORTFIX_DEBUG_PANIC_ON matched");
+            }
+        }
+        let Some(release) = std::env::var_os("EXPORTFIX_DEBUG_HOLD_UNTIL") else { return };
+        if text.contains("exportfix-debug-hold") {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !Path::new(&release).exists() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
             }
         }
     }
