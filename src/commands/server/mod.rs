@@ -32,7 +32,7 @@ use transport::Outgoing;
 
 /// Serves one client until it exits; the exit code is 0 after `shutdown` and 1 otherwise, as the spec asks.
 pub fn run() -> anyhow::Result<u8> {
-    let (incoming, out, writer) = transport::stdio();
+    let (incoming, out, writer) = transport::stdio()?;
     let code = match initialize(&incoming, &out) {
         None => 1,
         Some(negotiated) => {

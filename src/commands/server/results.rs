@@ -136,7 +136,35 @@ pub fn problem_diagnostic(range: lsp_types::Range, message: String) -> Diagnosti
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use exportfix_transforms::{Fix, RuleId};
+
+    use super::super::encoding::Encoding;
     use super::*;
+
+    #[test]
+    fn fix_all_uses_the_engines_edits_or_one_edit_when_a_later_round_changed_more() {
+        let text = "exports.a = 1;\nexports.b = 2;\n";
+        let edit = Edit::replace(0..0, "module.");
+        let fix = Fix { applicability: Applicability::Safe, title: String::new(), edits: Arc::from(vec![edit]) };
+        let finding = Finding {
+            rule: RuleId::MixedExports,
+            range: 0..7,
+            line: 1,
+            column: 1,
+            message: String::new(),
+            fix: Some(fix),
+        };
+        let lines = Lines::new(text, Encoding::Utf16);
+        let one_round = "module.exports.a = 1;\nexports.b = 2;\n";
+        let edits = fix_all_edits(text, std::slice::from_ref(&finding), one_round, &lines);
+        assert_eq!(edits, [TextEdit { range: lines.range(&(0..0)), new_text: "module.".into() }]);
+        let two_rounds = "module.exports.a = 1;\nmodule.exports.b = 2;\n";
+        let edits = fix_all_edits(text, &[finding], two_rounds, &lines);
+        let expected = TextEdit { range: lines.range(&(0..15)), new_text: "module.exports.a = 1;\nmodule.".into() };
+        assert_eq!(edits, [expected]);
+    }
 
     #[test]
     fn common_ends_stop_at_character_boundaries() {

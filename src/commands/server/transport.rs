@@ -34,19 +34,15 @@ enum Frame {
 }
 
 /// Starts the reader and writer threads over standard input and output.
-pub fn stdio() -> (Receiver<Message>, Sender<Outgoing>, JoinHandle<()>) {
+pub fn stdio() -> io::Result<(Receiver<Message>, Sender<Outgoing>, JoinHandle<()>)> {
     let (to_writer, writer_inbox) = crossbeam_channel::unbounded::<Outgoing>();
     let (to_loop, incoming) = crossbeam_channel::unbounded::<Message>();
-    let writer = thread::Builder::new()
-        .name("exportfix-lsp-writer".into())
-        .spawn(move || write_all(writer_inbox))
-        .expect("cannot start the writer thread");
+    let writer = thread::Builder::new().name("exportfix-lsp-writer".into()).spawn(move || write_all(writer_inbox))?;
     let replies = to_writer.clone();
     thread::Builder::new()
         .name("exportfix-lsp-reader".into())
-        .spawn(move || read_all(&mut io::stdin().lock(), &to_loop, &replies))
-        .expect("cannot start the reader thread");
-    (incoming, to_writer, writer)
+        .spawn(move || read_all(&mut io::stdin().lock(), &to_loop, &replies))?;
+    Ok((incoming, to_writer, writer))
 }
 
 fn write_all(inbox: Receiver<Outgoing>) {
