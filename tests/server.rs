@@ -216,6 +216,13 @@ fn the_buffer_is_analysed_with_the_config_and_package_type_of_its_directory() {
     let plain = uri(&project.path("plain/a.js"));
     client.open(&plain, 1, ONLY_EXPORTS);
     assert_eq!(client.diagnostics(&plain)["diagnostics"], json!([]), "no style finding without the config");
+    project.write("excluding/exportfix.json", r#"{ "exclude": ["vendor"] }"#);
+    let excluded = uri(&project.path("excluding/vendor/lib/a.js"));
+    client.open(&excluded, 1, REASSIGN);
+    assert_eq!(client.diagnostics(&excluded)["diagnostics"], json!([]), "excluded by the config file");
+    let included = uri(&project.path("excluding/lib/a.js"));
+    client.open(&included, 1, REASSIGN);
+    assert_eq!(client.diagnostics(&included)["diagnostics"][0]["code"], "exports-reassign");
     let misconfigured = uri(&project.path("broken-config/a.js"));
     client.open(&misconfigured, 1, REASSIGN);
     let message = client.diagnostics(&misconfigured)["diagnostics"][0]["message"].clone();
