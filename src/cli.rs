@@ -23,6 +23,7 @@ Examples:
     exportfix check --format github .
     exportfix check --format sarif . > exportfix.sarif
     exportfix fix --stdin-filename lib/a.js < lib/a.js
+    exportfix server                     # a language server (LSP on stdio) for Neovim, Helix, VS Code
 
 Settings shared by a team go in exportfix.json (or an \"exportfix\" key in package.json), found by walking up
 from the working directory; flags override it.";
@@ -49,6 +50,8 @@ pub enum Command {
     #[command(after_help = "Examples:\n  exportfix fix\n  exportfix fix --interactive src/\n  \
                             exportfix fix --stdin-filename lib/a.js < lib/a.js > fixed.js")]
     Fix(RunArgs),
+    /// Run the language server (LSP over stdin/stdout) for editors: diagnostics, quick fixes and fix-all.
+    Server,
     /// Install or remove a git pre-commit hook that checks (or fixes) the staged files.
     #[command(subcommand)]
     Hook(HookCommand),

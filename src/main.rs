@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run(Mode::Check, args),
         Command::Fix(args) => run(Mode::Fix, args),
         Command::Hook(command) => commands::hook::run(command),
+        Command::Server => commands::server::run(),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "exportfix", &mut std::io::stdout());
             Ok(0)

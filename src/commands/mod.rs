@@ -4,4 +4,5 @@ pub mod check;
 pub mod hook;
 pub mod interactive;
 mod paths;
+pub mod server;
 pub mod stdin;

@@ -18,7 +18,7 @@ use diff::unified_diff;
 /// The swc parser and the analysis recurse over the syntax tree, so a file with thousands of nested parentheses
 /// or a 200,000-term expression needs a deep stack, and overflowing it aborts the whole process rather than
 /// failing one file. The memory is reserved, not committed: only what a file really uses is touched.
-const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
+pub const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// One source, analysed.
 #[derive(Debug)]
@@ -55,7 +55,8 @@ pub fn run<T: Send>(
 }
 
 /// Reads, pre-filters, analyses and (in memory) fixes one source. Its text is kept only when the fixes change it.
-fn analyse(mut source: Source, options: &Options) -> Analysed {
+/// Run it on a thread with a [`WORKER_STACK_BYTES`] stack.
+pub fn analyse(mut source: Source, options: &Options) -> Analysed {
     let failed = |source: Source, error: FileError| Analysed {
         report: FileReport::failed(source.display.clone(), error),
         source,

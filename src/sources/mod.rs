@@ -45,6 +45,8 @@ pub enum Origin {
     Stdin(Vec<u8>),
     /// The staged content of a file (the pre-commit hook), already read.
     Staged(Vec<u8>),
+    /// An editor's buffer (`exportfix server`): the text being typed, not the file on disk.
+    Buffer(Vec<u8>),
 }
 
 impl Source {
@@ -57,7 +59,7 @@ impl Source {
         let bytes = match &mut self.origin {
             Origin::File { real_path, .. } => fs::read(real_path)
                 .map_err(|error| FileError::new(self.display.clone(), format!("cannot read: {error}")))?,
-            Origin::Stdin(bytes) | Origin::Staged(bytes) => std::mem::take(bytes),
+            Origin::Stdin(bytes) | Origin::Staged(bytes) | Origin::Buffer(bytes) => std::mem::take(bytes),
         };
         decode_utf8(bytes).map_err(|not_utf8| {
             FileError::at(self.display.clone(), not_utf8.line, not_utf8.column, not_utf8.to_string())
@@ -95,12 +97,20 @@ pub fn from_paths(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut
 pub fn from_stdin(name: &Path, cwd: &Path, classifier: &mut Classifier) -> anyhow::Result<(Vec<u8>, Option<Source>)> {
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+    let source = named_text(name, cwd, classifier, || Origin::Stdin(bytes.clone()));
+    Ok((bytes, source))
+}
+
+/// An editor's buffer for the file at `path`, classified as that file would be; `None` when it is not a file
+/// exportfix analyses.
+pub fn from_buffer(path: &Path, text: String, cwd: &Path, classifier: &mut Classifier) -> Option<Source> {
+    named_text(path, cwd, classifier, || Origin::Buffer(text.into_bytes()))
+}
+
+/// A text held in memory, named and classified like the file `name` (relative to `cwd`).
+fn named_text(name: &Path, cwd: &Path, classifier: &mut Classifier, origin: impl FnOnce() -> Origin) -> Option<Source> {
     let absolute = absolute_lexical(cwd, name);
     let file_name = name.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let Some(source_type) = classifier.classify(&file_name, &absolute) else {
-        return Ok((bytes, None));
-    };
-    let display = display_path(cwd, &absolute);
-    let source = Source { display, source_type, origin: Origin::Stdin(bytes.clone()) };
-    Ok((bytes, Some(source)))
+    let source_type = classifier.classify(&file_name, &absolute)?;
+    Some(Source { display: display_path(cwd, &absolute), source_type, origin: origin() })
 }

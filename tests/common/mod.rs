@@ -10,6 +10,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+pub mod lsp;
+
 /// `exports-reassign`, fixed safely.
 pub const REASSIGN: &str = "exports = function () {};\n";
 pub const REASSIGN_FIXED: &str = "module.exports = function () {};\n";

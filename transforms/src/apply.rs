@@ -88,6 +88,21 @@ pub fn fix(
 /// Two fixes may share identical edits (several findings repaired by one rewrite): a shared edit is applied once.
 /// Linear in the edits (up to a logarithm), however many findings share them.
 pub fn apply_fixes(source: &str, findings: &[Finding], include_unsafe: bool) -> Option<String> {
+    let edits = merge_edits(findings, include_unsafe);
+    let mut output = String::with_capacity(source.len() + 64 * edits.len());
+    let mut cursor = 0;
+    for edit in edits {
+        output.push_str(source.get(cursor..edit.range.start)?);
+        output.push_str(&edit.replacement);
+        cursor = edit.range.end;
+    }
+    output.push_str(source.get(cursor..)?);
+    (output != source).then_some(output)
+}
+
+/// The edits one round of [`apply_fixes`] makes: every applicable fix whose edits do not conflict with an earlier
+/// one, shared edits once, sorted by start and non-overlapping. An editor applies these as one fix-all.
+pub fn merge_edits(findings: &[Finding], include_unsafe: bool) -> Vec<&Edit> {
     let mut accepted = Accepted::default();
     let mut seen_lists = HashSet::new();
     for fix in findings.iter().filter_map(|finding| finding.applicable_fix(include_unsafe)) {
@@ -102,15 +117,7 @@ pub fn apply_fixes(source: &str, findings: &[Finding], include_unsafe: bool) -> 
             }
         }
     }
-    let mut output = String::with_capacity(source.len() + 64 * accepted.by_start.len());
-    let mut cursor = 0;
-    for edit in accepted.by_start.values() {
-        output.push_str(source.get(cursor..edit.range.start)?);
-        output.push_str(&edit.replacement);
-        cursor = edit.range.end;
-    }
-    output.push_str(source.get(cursor..)?);
-    (output != source).then_some(output)
+    accepted.by_start.into_values().collect()
 }
 
 /// The edits accepted so far: pairwise non-overlapping, so at most one starts at any offset, and an edit can only

@@ -15,10 +15,10 @@ mod rules;
 mod source_type;
 mod text;
 
-pub use apply::{fix, FixError, FixOutcome};
+pub use apply::{fix, merge_edits, FixError, FixOutcome};
 pub use budget::TooComplex;
 pub use diagnostic::{Applicability, Edit, Finding, Fix, RuleId};
-pub use meta::{Level, RuleMeta};
+pub use meta::{Level, RuleMeta, README_URL};
 pub use parse::{AnalysisError, SyntaxError};
 pub use source_type::{Exclusion, FileClass, SourceType};
 pub use text::LineIndex;

@@ -19,6 +19,9 @@ impl Level {
     }
 }
 
+/// Where the rules are documented: the README, with one section per rule whose anchor is the rule's id.
+pub const README_URL: &str = "https://github.com/OWNER/exportfix/blob/main/README.md";
+
 /// The fixed facts about one rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleMeta {
@@ -74,6 +77,13 @@ const PREFER_MODULE_EXPORTS: RuleMeta = RuleMeta {
     level: Level::Warning,
     fix_title: "Use `module.exports` instead of `exports`",
 };
+
+impl RuleMeta {
+    /// The rule's section of the README (`…/README.md#exports-reassign`), for links from editors and reports.
+    pub fn docs_url(&self) -> String {
+        format!("{README_URL}#{}", self.id)
+    }
+}
 
 impl RuleId {
     pub const fn meta(self) -> &'static RuleMeta {
