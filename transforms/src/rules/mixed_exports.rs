@@ -32,9 +32,12 @@ pub const FIX_TITLE: &str = RuleId::MixedExports.meta().fix_title;
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let references = &context.model.original.references;
+    // A linking idiom (`module.exports = exports = X`) on its own is one style, not two: it takes a use of
+    // `exports` outside such idioms to mix them.
     let first_exports = references
         .iter()
         .filter(|reference| reference.is_exports() && reference.usage != Usage::Typeof)
+        .filter(|reference| !reference.assignment.as_ref().is_some_and(|assignment| assignment.links))
         .min_by_key(|reference| reference.range.start);
     let uses_module_exports = references.iter().any(|reference| !reference.is_exports());
     match first_exports {
@@ -98,6 +101,22 @@ mod tests {
                     "module.exports = Foo;\nfunction get() { return module.exports.a; }\nmodule.exports.a = 1;\n",
                 ),
                 Case::pass("exports.a = 1;\nexports.b = 2;\n"),
+                // Deleting `exports =` must not glue what follows onto the statement before.
+                Case::fix(
+                    "a = b\nexports = (module.exports = {})\nexports.x = 1\n",
+                    "a = b\nmodule.exports = (module.exports = {})\nmodule.exports.x = 1\n",
+                ),
+                Case::fix(
+                    "a = b\nvar exports = (module.exports = {})\nexports.x = 1\n",
+                    "a = b\nmodule.exports = (module.exports = {})\nmodule.exports.x = 1\n",
+                ),
+                Case::fix(
+                    "module.exports = ((exports) = {});\nexports.a = 1;\n",
+                    "module.exports = ((module.exports) = {});\nmodule.exports.a = 1;\n",
+                ),
+                // A lone linking idiom uses one style.
+                Case::pass("module.exports = exports = {};\n"),
+                Case::pass("exports = module.exports = function () {};\n"),
                 // `self` holds the original object; once `module.exports` is replaced it is not the export.
                 Case::pass("var self = exports;\nmodule.exports = function () {};\nself.x = 1;\n"),
                 // `get` may run (from `run()`) before the adoption; after the rewrite it would read Tput instead.

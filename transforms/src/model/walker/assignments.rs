@@ -117,13 +117,13 @@ impl Walker<'_> {
     }
 
     pub(super) fn eval_assign(&mut self, assign: &AssignExpr, linked_by_parent: bool) -> Pair {
+        if let Some(ident) = self.assigned_exports(&assign.left) {
+            return self.eval_assign_to_exports(assign, ident);
+        }
+        if let Some(member) = self.assigned_module_exports(&assign.left) {
+            return self.eval_assign_to_module_exports(assign, member, linked_by_parent);
+        }
         match &assign.left {
-            AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) if self.is_exports(&binding.id) => {
-                self.eval_assign_to_exports(assign, binding)
-            }
-            AssignTarget::Simple(SimpleAssignTarget::Member(member)) if self.is_module_exports(member) => {
-                self.eval_assign_to_module_exports(assign, member, linked_by_parent)
-            }
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 self.write_member(member);
                 if assign.op.may_short_circuit() {
@@ -154,7 +154,7 @@ impl Walker<'_> {
     }
 
     /// `exports = X` (or `exports op= X`): a plain assignment may be a linking idiom with `module.exports`.
-    fn eval_assign_to_exports(&mut self, assign: &AssignExpr, binding: &BindingIdent) -> Pair {
+    fn eval_assign_to_exports(&mut self, assign: &AssignExpr, ident: &Ident) -> Pair {
         let span = assign.span;
         if assign.op != AssignOp::Assign {
             let before = self.state;
@@ -162,11 +162,11 @@ impl Walker<'_> {
             if assign.op.may_short_circuit() {
                 self.join_into(before, span);
             }
-            let value = self.assign_exports_unknown(&binding.id, AssignForm::Compound, span, self.range(span));
+            let value = self.assign_exports_unknown(ident, AssignForm::Compound, span, self.range(span));
             return value;
         }
         let value = self.eval_assigned_linking(&assign.right, LinkSide::Exports);
-        let start = self.ident_range(&binding.id).start;
+        let start = self.ident_range(ident).start;
         let right_start = self.offset(assign.right.span().lo);
         let whole = start..self.offset(span.hi);
         let is_whole_statement = self.list_statement.is_some_and(|statement| statement.expression == Some(span));
@@ -182,7 +182,7 @@ impl Walker<'_> {
         }
         .unwrap_or(EditForm::Prefix);
         self.assign_exports(ExportsAssignment {
-            ident: &binding.id,
+            ident,
             form: AssignForm::Plain,
             value,
             whole,
@@ -234,26 +234,47 @@ impl Walker<'_> {
         value
     }
 
+    /// The module's `exports` as an assignment target: `exports`, `(exports)`, `(exports as any)`.
+    fn assigned_exports<'t>(&self, target: &'t AssignTarget) -> Option<&'t Ident> {
+        match target {
+            AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) => {
+                self.is_exports(&binding.id).then_some(&binding.id)
+            }
+            AssignTarget::Simple(simple) => self.exports_ident(wrapped_target(simple)?),
+            AssignTarget::Pat(_) => None,
+        }
+    }
+
+    /// `module.exports` as an assignment target: `module.exports`, `(module.exports)`, `(module).exports`.
+    fn assigned_module_exports<'t>(&self, target: &'t AssignTarget) -> Option<&'t MemberExpr> {
+        match target {
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                self.is_module_exports(member).then_some(member)
+            }
+            AssignTarget::Simple(simple) => self.module_exports_member(wrapped_target(simple)?),
+            AssignTarget::Pat(_) => None,
+        }
+    }
+
     /// The right side of an assignment to one binding, where an assignment to the other binding is a linking idiom:
     /// `module.exports = exports = X` and `exports = module.exports = X`.
     pub(super) fn eval_assigned_linking(&mut self, right: &Expr, side: LinkSide) -> Pair {
         if let (LinkSide::Exports, Expr::Assign(inner)) = (side, unparen(right)) {
-            if matches!(&inner.left, AssignTarget::Simple(SimpleAssignTarget::Member(member)) if self.is_module_exports(member))
-            {
+            if self.assigned_module_exports(&inner.left).is_some() {
                 return self.eval_assign(inner, true);
             }
         }
         if let (LinkSide::ModuleExports, Expr::Assign(inner)) = (side, unparen(right)) {
             if inner.op == AssignOp::Assign {
-                if let AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) = &inner.left {
-                    if self.is_exports(&binding.id) {
+                if let Some(ident) = self.assigned_exports(&inner.left) {
+                    {
                         let value = self.eval_assigned(&inner.right);
-                        let start = self.ident_range(&binding.id).start;
+                        let start = self.ident_range(ident).start;
                         let right_start = self.offset(inner.right.span().lo);
                         let linked = self.delete_prefix(start..right_start, "exports =").unwrap_or(EditForm::Prefix);
                         let whole = start..self.offset(inner.span.hi);
                         self.assign_exports(ExportsAssignment {
-                            ident: &binding.id,
+                            ident,
                             form: AssignForm::Plain,
                             value,
                             whole,
@@ -299,13 +320,15 @@ impl Walker<'_> {
                 (Some(init), Some(value)) => {
                     let init_start = self.offset(init.span().lo);
                     let (linked, otherwise) = if editable {
+                        let replace = EditForm::Replace(declaration_range.start..ident_range.end, "module.exports");
                         let linked = if self.module_exports_member(init).is_some() {
                             self.delete_statement(statement, "var").unwrap_or(EditForm::Impossible)
                         } else {
+                            // Where `var exports =` cannot go, `module.exports = (module.exports = X)` is harmless.
                             self.delete_prefix(declaration_range.start..init_start, "var exports =")
-                                .unwrap_or(EditForm::Impossible)
+                                .unwrap_or_else(|| replace.clone())
                         };
-                        (linked, EditForm::Replace(declaration_range.start..ident_range.end, "module.exports"))
+                        (linked, replace)
                     } else {
                         (EditForm::Impossible, EditForm::Impossible)
                     };
@@ -388,4 +411,16 @@ impl<'n> ExportsAssignment<'n> {
 pub(super) enum LinkSide {
     Exports,
     ModuleExports,
+}
+
+/// The expression inside a parenthesised or TypeScript-wrapped assignment target: `(x)`, `(x as T)`, `x!`.
+fn wrapped_target(target: &SimpleAssignTarget) -> Option<&Expr> {
+    match target {
+        SimpleAssignTarget::Paren(paren) => Some(&paren.expr),
+        SimpleAssignTarget::TsAs(wrapper) => Some(&wrapper.expr),
+        SimpleAssignTarget::TsSatisfies(wrapper) => Some(&wrapper.expr),
+        SimpleAssignTarget::TsNonNull(wrapper) => Some(&wrapper.expr),
+        SimpleAssignTarget::TsTypeAssertion(wrapper) => Some(&wrapper.expr),
+        _ => None,
+    }
 }

@@ -41,9 +41,7 @@ impl Walker<'_> {
         let after = &source[range.end..];
         let next = after.trim_start().chars().next();
         let previous = before.trim_end().chars().last();
-        let continues =
-            matches!(next, Some('(' | '[' | '`' | '+' | '-' | '/' | '<' | '*' | '%' | ',' | '.' | '?' | '=' | '!'));
-        if continues && !matches!(previous, None | Some(';')) {
+        if continues_a_statement(next) && !matches!(previous, None | Some(';')) {
             return None;
         }
         let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
@@ -55,10 +53,23 @@ impl Walker<'_> {
     }
 
     /// Deletes `exports = ` in front of a value that already is `module.exports`; only when the text is just that.
+    ///
+    /// Where the prefix starts a statement, what follows it must not continue the statement before
+    /// (`a = b` + `(module.exports = {})` becomes a call): the deletion is allowed only after `;`, at the start of
+    /// the text, or where the prefix stands inside an expression (after `=`, `(`, `,`, …).
     pub(super) fn delete_prefix(&self, range: Range<usize>, expected: &str) -> Option<EditForm> {
         let text = self.source.get(range.clone())?;
         let normalized: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        (normalized == expected).then_some(EditForm::Delete(range))
+        if normalized != expected {
+            return None;
+        }
+        let previous = self.source.get(..range.start)?.trim_end().chars().last();
+        let next = self.source.get(range.end..)?.trim_start().chars().next();
+        let safe_before = matches!(
+            previous,
+            None | Some(';' | '=' | '(' | ',' | '[' | '?' | ':' | '&' | '|' | '!' | '{' | '>' | '<' | '+' | '-')
+        );
+        (safe_before || !continues_a_statement(next)).then_some(EditForm::Delete(range))
     }
 }
 
@@ -93,4 +104,10 @@ pub(super) fn names_function(expression: &Expr) -> bool {
         Expr::Arrow(_) => true,
         _ => false,
     }
+}
+
+/// Whether a statement starting with this character could instead continue the statement before it (no automatic
+/// semicolon is inserted before these).
+fn continues_a_statement(next: Option<char>) -> bool {
+    matches!(next, Some('(' | '[' | '`' | '+' | '-' | '/' | '<' | '*' | '%' | ',' | '.' | '?' | '=' | '!'))
 }
