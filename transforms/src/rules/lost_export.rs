@@ -34,7 +34,7 @@
 use super::rewrite::lost_writes;
 use super::{Context, Violation};
 use crate::diagnostic::RuleId;
-use crate::model::{value_initial, Usage};
+use crate::model::{value_initial, Reference, Usage};
 
 pub const FIX_TITLE: &str = RuleId::LostExport.meta().fix_title;
 
@@ -70,67 +70,68 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
             let interop_marker = name == Some("__esModule") && context.plan.unrescuable.contains(&reference.id);
             !left_behind_on_purpose && !re_exported && !interop_marker
         })
-        .map(|reference| {
-            let Usage::PropertyWrite { property } = &reference.usage else {
-                unreachable!("lost_writes yields property writes only");
-            };
-            let name = property.as_deref().map_or_else(|| "this property".to_owned(), |name| format!("`{name}`"));
-            let target = if reference.deferred { trace.end.exports } else { reference.original };
-            // The assignment that gives `module.exports` its final value on the paths that run this write.
-            let replaced_on =
-                trace.assigned_at.get(&trace.end_after(reference).module_exports).map(|&offset| context.line(offset));
-            let lost_to_module_exports = target.same_as(value_initial());
-            let cause = if lost_to_module_exports {
-                match replaced_on {
-                    Some(line) => format!("`module.exports` is reassigned on line {line}"),
-                    None => "`module.exports` is reassigned".to_owned(),
-                }
-            } else {
-                match trace.assigned_at.get(&target).map(|&offset| context.line(offset)) {
-                    Some(line) => format!("`exports` was rebound on line {line}"),
-                    None => "`exports` was rebound".to_owned(),
-                }
-            };
-            if context.plan.unrescuable.contains(&reference.id) {
-                Violation {
-                    rule: RuleId::LostExport,
-                    range: reference.range.clone(),
-                    // Unrescuable: even written through `module.exports`, the write lands on an object that a
-                    // later assignment replaces on every path, so "before" names that assignment.
-                    message: if lost_to_module_exports {
-                        format!(
-                            "{name} is written through `exports` before {cause}, so it is never exported; \
-                             no rewrite can rescue it: move it after that line or add it to the new value"
-                        )
-                    } else {
-                        let replaced = replaced_on.map_or_else(String::new, |line| format!(" on line {line}"));
-                        format!(
-                            "{name} is written through `exports`, but {cause}, so it is never exported; \
-                             no rewrite can rescue it: `module.exports` is replaced{replaced} after it runs \
-                             (move it after that line or add it to the new value)"
-                        )
-                    },
-                    fix: None,
-                }
-            } else {
-                Violation {
-                    rule: RuleId::LostExport,
-                    range: reference.range.clone(),
-                    message: match &context.plan.refused_write {
-                        Some(reason) => format!(
-                            "{name} is written through `exports`, but {cause}, so it is never exported; \
-                             the fix is unsafe: {reason}"
-                        ),
-                        None => format!("{name} is written through `exports`, but {cause}, so it is never exported"),
-                    },
-                    fix: Some((
-                        FIX_TITLE,
-                        context.plan.repair_applicability(context.model.original.probes_environment),
-                    )),
-                }
-            }
-        })
+        .map(|reference| violation(context, reference))
         .collect()
+}
+
+/// The violation for one lost write: why it is lost, and what the rewrite can do about it.
+fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
+    let trace = &context.model.original;
+    let Usage::PropertyWrite { property } = &reference.usage else {
+        unreachable!("lost_writes yields property writes only");
+    };
+    let name = property.as_deref().map_or_else(|| "this property".to_owned(), |name| format!("`{name}`"));
+    let target = if reference.deferred { trace.end.exports } else { reference.original };
+    // The assignment that gives `module.exports` its final value on the paths that run this write.
+    let replaced_on =
+        trace.assigned_at.get(&trace.end_after(reference).module_exports).map(|&offset| context.line(offset));
+    let lost_to_module_exports = target.same_as(value_initial());
+    let cause = if lost_to_module_exports {
+        match replaced_on {
+            Some(line) => format!("`module.exports` is reassigned on line {line}"),
+            None => "`module.exports` is reassigned".to_owned(),
+        }
+    } else {
+        match trace.assigned_at.get(&target).map(|&offset| context.line(offset)) {
+            Some(line) => format!("`exports` was rebound on line {line}"),
+            None => "`exports` was rebound".to_owned(),
+        }
+    };
+    if context.plan.unrescuable.contains(&reference.id) {
+        Violation {
+            rule: RuleId::LostExport,
+            range: reference.range.clone(),
+            // Unrescuable: even written through `module.exports`, the write lands on an object that a
+            // later assignment replaces on every path, so "before" names that assignment.
+            message: if lost_to_module_exports {
+                format!(
+                    "{name} is written through `exports` before {cause}, so it is never exported; \
+                     no rewrite can rescue it: move it after that line or add it to the new value"
+                )
+            } else {
+                let replaced = replaced_on.map_or_else(String::new, |line| format!(" on line {line}"));
+                format!(
+                    "{name} is written through `exports`, but {cause}, so it is never exported; \
+                     no rewrite can rescue it: `module.exports` is replaced{replaced} after it runs \
+                     (move it after that line or add it to the new value)"
+                )
+            },
+            fix: None,
+        }
+    } else {
+        Violation {
+            rule: RuleId::LostExport,
+            range: reference.range.clone(),
+            message: match &context.plan.refused_write {
+                Some(reason) => format!(
+                    "{name} is written through `exports`, but {cause}, so it is never exported; \
+                     the fix is unsafe: {reason}"
+                ),
+                None => format!("{name} is written through `exports`, but {cause}, so it is never exported"),
+            },
+            fix: Some((FIX_TITLE, context.plan.repair_applicability(context.model.original.probes_environment))),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -234,6 +234,27 @@ impl Walker<'_> {
         value
     }
 
+    /// A top-level `var exports;`: the wrapper's parameter declared again, which changes nothing. Deleting it is
+    /// the rewrite's edit, where the statement can go (`statement` is `None` where it cannot).
+    fn redeclare_exports(&mut self, ident: &Ident, statement: Option<ListStatement>) {
+        let rewrite = self.delete_statement(statement, "var").unwrap_or(EditForm::Impossible);
+        let range = self.ident_range(ident);
+        let original = self.state.exports;
+        self.push_reference(Reference {
+            id: range.start,
+            target: Target::Exports,
+            usage: Usage::Assign(AssignForm::VarDeclaration),
+            range: range.clone(),
+            deferred: self.deferred(),
+            original,
+            rewritten: original,
+            module_returns_before: 0,
+            runs_from: None,
+            assignment: Some(Assignment { range, assigned: original, links: true, shape: ValueShape::default() }),
+            edit_form: rewrite,
+        });
+    }
+
     /// The module's `exports` as an assignment target: `exports`, `(exports)`, `(exports as any)`.
     fn assigned_exports<'t>(&self, target: &'t AssignTarget) -> Option<&'t Ident> {
         match target {
@@ -344,33 +365,7 @@ impl Walker<'_> {
                         shape: ValueShape::of_exports_value(init),
                     });
                 }
-                _ => {
-                    let rewrite = if editable {
-                        self.delete_statement(statement, "var").unwrap_or(EditForm::Impossible)
-                    } else {
-                        EditForm::Impossible
-                    };
-                    let range = self.ident_range(&binding.id);
-                    let original = self.state.exports;
-                    self.push_reference(Reference {
-                        id: range.start,
-                        target: Target::Exports,
-                        usage: Usage::Assign(AssignForm::VarDeclaration),
-                        range: range.clone(),
-                        deferred: self.deferred(),
-                        original,
-                        rewritten: original,
-                        module_returns_before: 0,
-                        runs_from: None,
-                        assignment: Some(Assignment {
-                            range,
-                            assigned: original,
-                            links: true,
-                            shape: ValueShape::default(),
-                        }),
-                        edit_form: rewrite,
-                    });
-                }
+                _ => self.redeclare_exports(&binding.id, editable.then_some(statement).flatten()),
             }
         }
     }
