@@ -320,6 +320,7 @@ pub enum Unanalysable {
 
 pub struct ExportModel<'a> {
     script: &'a ResolvedScript<'a>,
+    facts: walker::Facts,
     /// The walk with nothing rewritten: the original program.
     pub original: Trace,
     pub unanalysable: Option<Unanalysable>,
@@ -327,13 +328,14 @@ pub struct ExportModel<'a> {
 
 impl<'a> ExportModel<'a> {
     pub fn build(script: &'a ResolvedScript<'a>) -> Result<Self, TooComplex> {
-        let walked = walker::walk(script, &|_| false).map_err(|offset| too_complex(script, offset))?;
-        Ok(ExportModel { script, original: walked.trace, unanalysable: walked.unanalysable })
+        let facts = walker::Facts::of(script);
+        let walked = walker::walk(script, &facts, &|_| false).map_err(|offset| too_complex(script, offset))?;
+        Ok(ExportModel { script, facts, original: walked.trace, unanalysable: walked.unanalysable })
     }
 
     /// Walks the program as if the `exports` references for which `rewrite` holds were `module.exports`.
     pub fn simulate(&self, rewrite: &dyn Fn(RefId) -> bool) -> Result<Trace, TooComplex> {
-        Ok(walker::walk(self.script, rewrite).map_err(|offset| too_complex(self.script, offset))?.trace)
+        Ok(walker::walk(self.script, &self.facts, rewrite).map_err(|offset| too_complex(self.script, offset))?.trace)
     }
 }
 

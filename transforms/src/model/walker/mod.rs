@@ -49,21 +49,28 @@ use loop_effects::assigning_loops;
 
 /// Walks the script twice when needed: first to learn whether `exports` escapes (which decides how opaque values
 /// are), then for real. `Err` with where the work ran out when a walk would cost more than the file's size allows.
-pub fn walk(script: &ResolvedScript<'_>, rewrite: &dyn Fn(RefId) -> bool) -> Result<Walked, usize> {
-    let facts = Facts {
-        assigning_loops: assigning_loops(&script.script.body),
-        bindings: Bindings::of(&script.script.body),
-        budget: crate::budget::walk_budget(script.source.len()),
-    };
-    let probe = Walker::run(script, rewrite, true, &facts)?;
+pub fn walk(script: &ResolvedScript<'_>, facts: &Facts, rewrite: &dyn Fn(RefId) -> bool) -> Result<Walked, usize> {
+    let probe = Walker::run(script, rewrite, true, facts)?;
     if probe.escapes {
         return Ok(probe.walked);
     }
-    Ok(Walker::run(script, rewrite, false, &facts)?.walked)
+    Ok(Walker::run(script, rewrite, false, facts)?.walked)
+}
+
+impl Facts {
+    /// The passes before the walk, run once per script: every walk of it (the original program and each
+    /// simulated rewrite) shares their answers.
+    pub fn of(script: &ResolvedScript<'_>) -> Facts {
+        Facts {
+            assigning_loops: assigning_loops(&script.script.body),
+            bindings: Bindings::of(&script.script.body),
+            budget: crate::budget::walk_budget(script.source.len()),
+        }
+    }
 }
 
 /// What the passes before the walk learn about the script, shared by its walks.
-struct Facts {
+pub struct Facts {
     /// The loops whose code may assign `exports` or `module.exports` (see [`assigning_loops`]).
     assigning_loops: HashSet<(u32, u32)>,
     bindings: Bindings,

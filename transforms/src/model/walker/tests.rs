@@ -18,9 +18,10 @@ fn walked(source: &str) -> (Walked, Vec<usize>) {
         SourceType::JavaScript,
         |_| true,
         |script| {
-            let original = walk(script, &|_| false).expect("within budget");
+            let facts = super::Facts::of(script);
+            let original = walk(script, &facts, &|_| false).expect("within budget");
             let ids: Vec<usize> = original.trace.references.iter().filter(|r| r.is_exports()).map(|r| r.id).collect();
-            (walk(script, &|id| ids.contains(&id)).expect("within budget"), ids)
+            (walk(script, &facts, &|id| ids.contains(&id)).expect("within budget"), ids)
         },
     );
     match parsed {
