@@ -11,7 +11,7 @@
 //! CommonJS JavaScript or TypeScript are skipped silently. Whatever order the walkers find files in, the result
 //! is sorted by path, so output is deterministic.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -59,7 +59,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut C
     let mut discovery = Discovery::default();
     // Keyed by the real path so that a file reached twice (named twice, named and walked, through a link) is
     // analysed, and written, once.
-    let mut files = BTreeMap::new();
+    let mut files = HashMap::new();
     let real_cwd = fs::canonicalize(options.cwd).unwrap_or_else(|_| options.cwd.to_path_buf());
     for path in paths {
         let absolute = absolute_lexical(options.cwd, path);
