@@ -32,7 +32,10 @@ STAGES = [
     ("dropping trees", r"drop_in_place"),
     ("allocator", r"mi_|_mi_|mimalloc|malloc|free|realloc|memmove|memcpy|memset"),
     ("pre-filter", r"prefilter|memchr|memmem"),
-    ("resolver", r"resolver|Resolver|hygiene|Mark::|SyntaxContext|apply_mark"),
+    ("resolver", r"resolver|Resolver|hygiene|Mark::|SyntaxContext|apply_mark|VisitMut"),
+    # The read-only passes over the tree: the gates before and after resolution, the loop pass, the resolver's cost
+    # estimate and the scope queries (swc's generated `Visit` code, monomorphised for each of them).
+    ("read-only tree passes", r"swc_ecma_visit|VisitWith|visit_children_with|Visit>"),
     ("export model (gate, walk, rules)", r"exportfix_transforms::(model|rules|apply)"),
     ("lexer", r"lexer|Lexer|Tokens|read_token|skip_space|ident|atom|Atom|hstr|string_cache"),
     ("parser", r"swc_ecma_parser|Parser|parse_"),
