@@ -39,8 +39,9 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn transparent_huge_pages_are_off_after_configuring() {
-        configure();
+    fn transparent_huge_pages_can_be_turned_off() {
+        // Not `configure()`: its purge-delay setting is process-wide and would race the test above.
+        disable_transparent_huge_pages();
         // SAFETY: PR_GET_THP_DISABLE only reads the flag.
         assert_eq!(unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) }, 1);
     }
