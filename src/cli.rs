@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::size::MaxFileSize;
+
 const EXAMPLES: &str = "\
 Examples:
   Preview: what is wrong and what `fix` would change (writes nothing; exit 1 when there are findings)
@@ -148,6 +150,19 @@ pub struct RunArgs {
     /// Do not look for a config file (exportfix.json, or "exportfix" in package.json).
     #[arg(long)]
     pub no_config: bool,
+
+    /// Skip files larger than SIZE, unread: bytes, or with a KB, MB, KiB or MiB suffix; 0 for no limit [default:
+    /// 1MiB, or the config file's "maxFileSize"]. Files that large are generated (bundles, minified builds): fix
+    /// their sources instead. Skipped files are counted in the summary, never errors, never written.
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<MaxFileSize>,
+
+    /// Parse every file and report its syntax errors (exit 2), also the files no rule can apply to. Without it,
+    /// a file whose text proves it can have no finding (no bare `exports` that a rule could report) is read but
+    /// not parsed, so its syntax errors are not reported: in a dependency tree those are about 94 % of the files,
+    /// and parsing them was most of a run [config: "checkSyntax"].
+    #[arg(long)]
+    pub check_syntax: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]

@@ -10,6 +10,7 @@ mod commands;
 mod pipeline;
 mod report;
 mod settings;
+mod size;
 mod sources;
 mod write;
 

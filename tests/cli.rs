@@ -188,7 +188,7 @@ fn errors_exit_two_name_their_file_and_do_not_stop_the_run() {
         .write("good.js", CLEAN)
         .write("bad.js", BROKEN)
         .write("latin1.js", b"// caf\xe9\nexports.a = 1;\n")
-        .write("walked/also-bad.ts", "exports.x = (;\n");
+        .write("walked/also-bad.ts", "exports = (;\n");
     symlink("missing-target.js", &project.path("dangling.js"));
     let fifo = project.path("pipe.js");
     let mkfifo = Command::new("mkfifo").arg(&fifo).status().expect("run mkfifo");
@@ -674,22 +674,39 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
-fn files_without_a_bare_exports_are_only_parsed_and_their_syntax_errors_still_reported() {
+fn files_without_a_bare_exports_are_not_parsed_unless_syntax_is_checked() {
     let project = Project::new();
     project
         .write("only-module-exports.js", "module.exports = function () {};\n")
         .write("broken-without-exports.js", "let x = (;\n")
         .write("broken-with-exports.js", BROKEN)
         .write("probe.js", "if (typeof exports === 'object') module.exports = 1;\n");
+    let error_paths = |report: &Value| -> Vec<String> {
+        let errors = report["errors"].as_array().cloned().unwrap_or_default();
+        errors.iter().filter_map(|error| error["path"].as_str().map(str::to_owned)).collect()
+    };
+
+    // By default a file the pre-filter rules out is read, not parsed: its syntax error goes unreported.
     let run = project.run(&["check", "--format", "json", "."]);
     assert_eq!(run.code, Some(2), "{run:?}");
     let report = run.json();
-    let errors = report["errors"].as_array().unwrap();
-    let paths: Vec<&str> = errors.iter().filter_map(|error| error["path"].as_str()).collect();
-    assert_eq!(paths, ["broken-with-exports.js", "broken-without-exports.js"], "{run:?}");
-    assert_eq!(errors[1]["line"], 1);
-    assert!(errors[1]["message"].as_str().unwrap().starts_with("syntax error: "), "{run:?}");
-    assert_eq!(report["summary"]["skipped"]["no_possible_finding"], 2, "{run:?}");
+    assert_eq!(error_paths(&report), ["broken-with-exports.js"], "{run:?}");
+    assert_eq!(report["summary"]["skipped"]["no_possible_finding"], 3, "{run:?}");
+
+    // `--check-syntax` (or `checkSyntax` in the config) parses every file and reports every syntax error.
+    project.write("exportfix.json", r#"{ "checkSyntax": true }"#);
+    for args in
+        [&["check", "--format", "json", "--check-syntax", "--no-config", "."][..], &["check", "--format", "json", "."]]
+    {
+        let run = project.run(args);
+        assert_eq!(run.code, Some(2), "{run:?}");
+        let report = run.json();
+        assert_eq!(error_paths(&report), ["broken-with-exports.js", "broken-without-exports.js"], "{run:?}");
+        let errors = report["errors"].as_array().unwrap();
+        assert_eq!(errors[1]["line"], 1);
+        assert!(errors[1]["message"].as_str().unwrap().starts_with("syntax error: "), "{run:?}");
+        assert_eq!(report["summary"]["skipped"]["no_possible_finding"], 2, "{run:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -146,3 +146,23 @@ fn hook_install_respects_foreign_hooks_and_core_hooks_path() {
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("not inside a git repository"), "{run:?}");
 }
+
+#[test]
+fn the_hook_skips_staged_files_over_the_configured_size_limit() {
+    let repo = Repo::new();
+    assert_eq!(repo.exportfix(&["hook", "install"]).code, Some(0));
+    let big = format!("{REASSIGN}//{}\n", "x".repeat(2000));
+    repo.write("exportfix.json", r#"{ "maxFileSize": "1KB" }"#);
+    repo.write("bundle.js", &big);
+    repo.git_ok(&["add", "."]);
+    let run = repo.commit("a generated bundle");
+    assert_eq!(run.code, Some(0), "a file over the limit is not analysed: {run:?}");
+
+    // Under the limit, the same finding blocks the commit.
+    repo.write("exportfix.json", r#"{ "maxFileSize": "1MiB" }"#);
+    repo.write("bundle.js", &format!("{big}// edited\n"));
+    repo.git_ok(&["add", "."]);
+    let run = repo.commit("the bundle again");
+    assert_ne!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("bundle.js:1:1: exports-reassign "), "{run:?}");
+}

@@ -96,3 +96,18 @@ fn stdin_and_a_path_give_the_same_json_for_the_same_text() {
     let (from_path, _) = both_ways(CLEAN.as_bytes(), "d.js", &[]);
     assert_eq!(from_path.json()["summary"]["skipped"]["no_possible_finding"], 1, "{from_path:?}");
 }
+
+#[test]
+fn stdin_is_pre_filtered_as_a_file_is_and_check_syntax_parses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // No bare `exports`: ruled out by the pre-filter, so not parsed unless asked.
+    let broken = "let x = (;\n";
+    let run =
+        exportfix(dir.path(), &["check", "--stdin-filename", "a.js", "--format", "json"], Some(broken.as_bytes()));
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.json()["summary"]["skipped"]["no_possible_finding"], 1, "{run:?}");
+    let checked =
+        exportfix(dir.path(), &["check", "--check-syntax", "--stdin-filename", "a.js"], Some(broken.as_bytes()));
+    assert_eq!(checked.code, Some(2), "{checked:?}");
+    assert!(checked.stderr.starts_with("a.js:1:") && checked.stderr.contains("syntax error"), "{checked:?}");
+}

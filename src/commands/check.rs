@@ -8,7 +8,6 @@ use super::paths::{find, Found};
 use crate::cli::{Format, RunArgs};
 use crate::pipeline::{self, Analysed};
 use crate::report::{self, Mode, RunReport};
-use crate::settings::Options;
 use crate::sources::FromPaths;
 use crate::write;
 
@@ -17,8 +16,8 @@ const PROGRESS_THRESHOLD: usize = 200;
 
 pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let Found { from_paths: FromPaths { sources, errors, skipped }, settings, threads } = find(args)?;
-    let options = Options { mode, settings, include_unsafe: args.include_unsafe };
+    let Found { from_paths: FromPaths { sources, errors, skipped }, options, threads } = find(args, mode)?;
+    let max_file_size = options.max_file_size;
     let progress = progress_bar(sources.len(), args.format);
     let consume = |analysed: Analysed| {
         let report = match mode {
@@ -37,6 +36,7 @@ pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {
         path_errors: errors,
         elapsed: started.elapsed(),
         skipped_before_reading: skipped,
+        max_file_size,
     };
     report::emit(&report, args.format, args.color)?;
     Ok(report.exit_code())

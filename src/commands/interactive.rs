@@ -14,7 +14,6 @@ use crate::cli::{ColorArg, Format, RunArgs};
 use crate::pipeline::{self, Analysed};
 use crate::report::text::{self, Painter};
 use crate::report::{FileReport, Mode, RunReport};
-use crate::settings::Options;
 use crate::sources::FromPaths;
 use crate::write;
 
@@ -28,8 +27,8 @@ pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {
     if args.format != Format::Text {
         bail!("--interactive shows text diffs: it cannot be combined with --format {:?}", args.format);
     }
-    let Found { from_paths: FromPaths { sources, errors, skipped }, settings, threads } = find(args)?;
-    let options = Options { mode: Mode::Fix, settings, include_unsafe: args.include_unsafe };
+    let Found { from_paths: FromPaths { sources, errors, skipped }, options, threads } = find(args, Mode::Fix)?;
+    let max_file_size = options.max_file_size;
     let analysed = pipeline::run(sources, options, threads, &|analysed| analysed)?;
     let files = review(analysed, args.color, args.include_unsafe)?;
     let report = RunReport {
@@ -39,6 +38,7 @@ pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {
         path_errors: errors,
         elapsed: started.elapsed(),
         skipped_before_reading: skipped,
+        max_file_size,
     };
     text::emit_summary(&report, args.color).context("cannot write the report")?;
     Ok(report.exit_code())

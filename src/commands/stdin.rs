@@ -14,7 +14,7 @@ use anyhow::Context;
 use crate::cli::RunArgs;
 use crate::pipeline;
 use crate::report::{self, text, Mode, RunReport, Skipped};
-use crate::settings::{Options, Setup};
+use crate::settings::Setup;
 use crate::sources;
 
 pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {
@@ -22,9 +22,9 @@ pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {
     let Some(name) = &args.stdin_filename else {
         anyhow::bail!("--stdin-filename is required to read standard input");
     };
-    let Setup { cwd, settings, mut classifier, .. } = Setup::from_args(args)?;
-    let (input, source) = sources::from_stdin(name, &cwd, &mut classifier)?;
-    let options = Options { mode, settings, include_unsafe: args.include_unsafe };
+    let mut setup = Setup::from_args(args)?;
+    let options = setup.options(mode, args.include_unsafe);
+    let (input, source) = sources::from_stdin(name, &setup.cwd, &mut setup.classifier)?;
     let analysed = pipeline::run(source.into_iter().collect(), options, 1, &|analysed| analysed)?;
     let fixed = analysed.iter().find_map(|analysed| analysed.rewrite.as_ref()).map(|rewrite| rewrite.fixed.clone());
     let report = RunReport {
@@ -33,7 +33,8 @@ pub fn run(mode: Mode, args: &RunArgs) -> anyhow::Result<u8> {
         files: analysed.into_iter().map(|analysed| analysed.report).collect(),
         path_errors: Vec::new(),
         elapsed: started.elapsed(),
-        skipped_before_reading: Skipped { es_modules: classifier.es_modules_skipped, ..Skipped::default() },
+        skipped_before_reading: Skipped { es_modules: setup.classifier.es_modules_skipped, ..Skipped::default() },
+        max_file_size: options.max_file_size,
     };
     match mode {
         Mode::Check => report::emit(&report, args.format, args.color)?,

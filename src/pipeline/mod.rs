@@ -1,19 +1,23 @@
-//! The pipeline: one function from a [`Source`] to its analysis — read, pre-filter, engine, fixed text, diff — used
-//! by every command and the hook, and a pool of workers with deep stacks to run it on. It never writes: what it
-//! returns is what [`crate::write`] may write and what the report shows.
+//! The pipeline: one function from a [`Source`] to its analysis — size limit, read, pre-filter, engine, fixed
+//! text, diff — used by every command and the hook, and workers with deep stacks to run it on, largest source
+//! first ([`schedule`]). It never writes: what it returns is what [`crate::write`] may write and what the report
+//! shows.
 
 pub mod diff;
+mod schedule;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use std::sync::Mutex;
+
 use anyhow::Context;
 use exportfix_transforms::{Analysis, FixError, FixOutcome, SourceType};
-use rayon::prelude::*;
 
 use crate::report::{FileError, FileReport, Mode, PatchCaveat, SkipReason};
 use crate::settings::Options;
 use crate::sources::{Origin, Source};
 use diff::unified_diff;
+use schedule::Schedule;
 
 /// The swc parser and the analysis recurse over the syntax tree, so a file with thousands of nested parentheses
 /// or a 200,000-term expression needs a deep stack, and overflowing it aborts the whole process rather than
@@ -45,13 +49,41 @@ pub fn run<T: Send>(
     threads: usize,
     consume: &(dyn Fn(Analysed) -> T + Sync),
 ) -> anyhow::Result<Vec<T>> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(WORKER_STACK_BYTES)
-        .thread_name(|index| format!("exportfix-worker-{index}"))
-        .build()
-        .context("cannot start the worker threads")?;
-    Ok(pool.install(|| sources.into_par_iter().map(|source| consume(analyse(source, &options))).collect()))
+    let sizes: Vec<u64> = sources.iter().map(|source| source.size).collect();
+    let schedule = Schedule::new(&sizes, threads);
+    // Each source is taken out exactly once, by the worker its ticket names.
+    let sources: Vec<Mutex<Option<Source>>> = sources.into_iter().map(|source| Mutex::new(Some(source))).collect();
+    let results: Vec<Mutex<Option<T>>> = sources.iter().map(|_| Mutex::new(None)).collect();
+    let work = || {
+        while let Some(ticket) = schedule.next() {
+            let taken = sources[ticket.index].lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+            if let Some(source) = taken {
+                let result = consume(analyse(source, &options));
+                *results[ticket.index].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(result);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let workers = (0..threads.max(1))
+            .map(|index| {
+                std::thread::Builder::new()
+                    .name(format!("exportfix-worker-{index}"))
+                    .stack_size(WORKER_STACK_BYTES)
+                    .spawn_scoped(scope, work)
+                    .context("cannot start the worker threads")
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for worker in workers {
+            if let Err(panic) = worker.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        anyhow::Ok(())
+    })?;
+    Ok(results
+        .into_iter()
+        .filter_map(|result| result.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()))
+        .collect())
 }
 
 /// Reads, pre-filters, analyses and (in memory) fixes one source. Its text is kept only when the fixes change it.
@@ -62,19 +94,19 @@ pub fn analyse(mut source: Source, options: &Options) -> Analysed {
         source,
         rewrite: None,
     };
-    let text = match source.read() {
-        Ok(text) => text,
+    let text = match source.read(options.max_file_size) {
+        Ok(Some(text)) => text,
+        Ok(None) => return skipped(source, SkipReason::TooLarge),
         Err(error) => return failed(source, error),
     };
-    // The lexical pre-filter: a text that cannot have a finding is only parsed, so that a syntax error in it is
-    // still reported, never analysed or fixed.
+    // The lexical pre-filter: a text that cannot have a finding is not analysed. It is not parsed either, unless
+    // `--check-syntax` asks for its syntax errors: parsing it would cost more than the rest of the run.
     if !exportfix_transforms::prefilter::may_have_findings(&text, &options.settings) {
+        if !options.check_syntax {
+            return skipped(source, SkipReason::NoPossibleFinding);
+        }
         return match syntax_check(&text, source.source_type) {
-            Ok(skipped) => {
-                let mut report = FileReport::new(source.display.clone());
-                report.skipped = Some(skipped);
-                Analysed { source, report, rewrite: None }
-            }
+            Ok(reason) => skipped(source, reason),
             Err(error) => {
                 let error = file_error(source.display.clone(), error);
                 failed(source, error)
@@ -96,6 +128,13 @@ pub fn analyse(mut source: Source, options: &Options) -> Analysed {
         Rewrite { original: text, fixed }
     });
     Analysed { source, report, rewrite }
+}
+
+/// A source read (or not, when too large) but not analysed.
+fn skipped(source: Source, reason: SkipReason) -> Analysed {
+    let mut report = FileReport::new(source.display.clone());
+    report.skipped = Some(reason);
+    Analysed { source, report, rewrite: None }
 }
 
 /// Why `git apply`, run in the working directory, would not apply this source's diff, if it would not.

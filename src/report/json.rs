@@ -23,14 +23,15 @@
 //!     { "path": "b.js", "line": 3, "column": 5, "message": "syntax error: ..." }   // line/column may be null
 //!   ],
 //!   "summary": {
-//!     "files_scanned": 12,          // files read and analysed (skipped files are not counted)
+//!     "files_scanned": 12,          // files read (including those then skipped; not the ones too large to read)
 //!     "findings": 3,                // all findings, as found before fixing
 //!     "fixable": 2,                 // findings whose fix applies under this run's --unsafe setting
 //!     "files_changed": 1,           // files the fixes change (`check`) or changed (`fix`: written)
 //!     "errors": 1,                  // entries in "errors"
 //!     "elapsed_ms": 40,
 //!     "findings_by_rule": { "lost-export": 2, "mixed-exports": 1 },   // rules that found nothing are absent
-//!     "skipped": { "es_modules": 4, "no_possible_finding": 0, "excluded": 1 }   // not analysed, by reason
+//!     "skipped": { "es_modules": 4, "no_possible_finding": 0, "excluded": 1, "too_large": 0 }   // not analysed, by reason
+//!     // too_large: files over --max-file-size (default 1 MiB), never read
 //!   }
 //! }
 //! ```
@@ -92,6 +93,7 @@ struct JsonSkipped {
     es_modules: usize,
     no_possible_finding: usize,
     excluded: usize,
+    too_large: usize,
 }
 
 pub fn emit(report: &RunReport) -> io::Result<()> {
@@ -117,6 +119,7 @@ fn to_json(report: &RunReport) -> JsonReport<'_> {
                 es_modules: summary.skipped.es_modules,
                 no_possible_finding: summary.skipped.no_possible_finding,
                 excluded: summary.skipped.excluded,
+                too_large: summary.skipped.too_large,
             },
             findings_by_rule: summary.findings_by_rule,
         },

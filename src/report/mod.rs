@@ -13,6 +13,7 @@ use anyhow::Context;
 use exportfix_transforms::Finding;
 
 use crate::cli::{ColorArg, Format};
+use crate::size::MaxFileSize;
 
 /// Whether a run may write files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,8 +98,11 @@ pub enum PatchCaveat {
 pub enum SkipReason {
     /// It has `import`/`export` declarations.
     EsModule,
-    /// The lexical pre-filter proved that no rule can report anything in it (it was only parsed).
+    /// The lexical pre-filter proved that no rule can report anything in it (it was not parsed, unless
+    /// `--check-syntax`).
     NoPossibleFinding,
+    /// It is over `--max-file-size`: it was not even read.
+    TooLarge,
 }
 
 impl FileReport {
@@ -127,6 +131,8 @@ pub struct RunReport {
     pub elapsed: Duration,
     /// Files never read: left out by exclude globs (a directory counts once) or ES modules by name or package type.
     pub skipped_before_reading: Skipped,
+    /// The limit the files skipped as too large were over.
+    pub max_file_size: MaxFileSize,
 }
 
 /// Files that were not analysed, by reason. Fields may be added (other pre-filters); none is ever removed.
@@ -138,17 +144,19 @@ pub struct Skipped {
     pub no_possible_finding: usize,
     /// Files and directories matching an exclude glob.
     pub excluded: usize,
+    /// Files over `--max-file-size`, never read.
+    pub too_large: usize,
 }
 
 impl Skipped {
     pub fn total(&self) -> usize {
-        self.es_modules + self.no_possible_finding + self.excluded
+        self.es_modules + self.no_possible_finding + self.excluded + self.too_large
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
-    /// Files read and analysed (skipped files are not counted; files that failed are).
+    /// Files read (files that failed count; files never read, such as the ones over the size limit, do not).
     pub files_scanned: usize,
     pub findings: usize,
     /// Findings whose fix applies under this run's `--unsafe` setting.
@@ -158,6 +166,8 @@ pub struct Summary {
     pub errors: usize,
     pub elapsed_ms: u128,
     pub skipped: Skipped,
+    /// The limit `skipped.too_large` counts files over.
+    pub max_file_size: MaxFileSize,
     /// Findings per rule id, for the rules that found something.
     pub findings_by_rule: BTreeMap<&'static str, usize>,
 }
@@ -182,7 +192,7 @@ impl RunReport {
     pub fn summary(&self) -> Summary {
         let all_findings = || self.files.iter().flat_map(|file| file.findings.iter());
         Summary {
-            files_scanned: self.files.len(),
+            files_scanned: self.files.iter().filter(|file| file.skipped != Some(SkipReason::TooLarge)).count(),
             findings: all_findings().count(),
             fixable: all_findings().filter(|finding| finding.applicable_fix(self.include_unsafe).is_some()).count(),
             files_changed: self.files.iter().filter(|file| file.changed).count(),
@@ -190,6 +200,7 @@ impl RunReport {
             errors: self.path_errors.len() + self.files.iter().filter(|file| file.error.is_some()).count(),
             elapsed_ms: self.elapsed.as_millis(),
             skipped: self.skipped(),
+            max_file_size: self.max_file_size,
             findings_by_rule: all_findings().fold(BTreeMap::new(), |mut counts, finding| {
                 *counts.entry(finding.rule.as_str()).or_insert(0) += 1;
                 counts
@@ -203,6 +214,7 @@ impl RunReport {
             match file.skipped {
                 Some(SkipReason::EsModule) => skipped.es_modules += 1,
                 Some(SkipReason::NoPossibleFinding) => skipped.no_possible_finding += 1,
+                Some(SkipReason::TooLarge) => skipped.too_large += 1,
                 None => {}
             }
         }

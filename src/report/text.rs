@@ -236,6 +236,10 @@ pub fn summary_line(mode: Mode, summary: &Summary) -> String {
         if skipped.excluded > 0 {
             reasons.push(format!("{} excluded", skipped.excluded));
         }
+        if skipped.too_large > 0 {
+            let files = plural(skipped.too_large, "file", "files");
+            reasons.push(format!("{files} over {} (--max-file-size)", summary.max_file_size));
+        }
         line.push_str(&format!("; skipped {}", reasons.join(", ")));
     }
     line
@@ -260,6 +264,7 @@ mod tests {
             errors: 0,
             elapsed_ms: 7,
             skipped: Default::default(),
+            max_file_size: crate::size::MaxFileSize::DEFAULT,
             findings_by_rule: Default::default(),
         };
         assert_eq!(
@@ -272,13 +277,14 @@ mod tests {
         );
         let detailed = Summary {
             findings_by_rule: [("lost-export", 1), ("mixed-exports", 1)].into_iter().collect(),
-            skipped: crate::report::Skipped { es_modules: 2, no_possible_finding: 1, excluded: 1 },
+            skipped: crate::report::Skipped { es_modules: 2, no_possible_finding: 1, excluded: 1, too_large: 3 },
             ..summary
         };
         assert_eq!(
             summary_line(Mode::Check, &detailed),
             "Scanned 1 file: 2 findings (1 fixable), 1 file would change, 0 errors in 7ms; by rule: lost-export 1, \
-             mixed-exports 1; skipped 2 ES modules, 1 file no rule applies to, 1 excluded"
+             mixed-exports 1; skipped 2 ES modules, 1 file no rule applies to, 1 excluded, 3 files over 1 MiB \
+             (--max-file-size)"
         );
     }
 }

@@ -5,10 +5,12 @@
 //! Prettier's and Babel's, the keys mirror the command-line options:
 //!
 //! ```json
-//! { "style": "module-exports", "exclude": ["vendor/**", "*.min.js"], "extensions": ["js", "cjs"] }
+//! { "style": "module-exports", "exclude": ["vendor/**", "*.min.js"], "extensions": ["js", "cjs"],
+//!   "maxFileSize": "2MiB", "checkSyntax": true }
 //! ```
 //!
-//! Flags override the file: `--style` replaces `style`, `--exclude` globs are added to `exclude`. Exclude globs
+//! Flags override the file: `--style` replaces `style`, `--exclude` globs are added to `exclude`,
+//! `--max-file-size` replaces `maxFileSize`, `--check-syntax` turns `checkSyntax` on. Exclude globs
 //! are also matched against paths relative to the directory holding the config file. An unknown key or a value of
 //! the wrong type is an error that names the file and the key: a typo must not silently change what is checked.
 
@@ -20,6 +22,7 @@ use anyhow::{bail, Context};
 use serde::Deserialize;
 
 use crate::cli::StyleArg;
+use crate::size::MaxFileSize;
 
 pub const FILE_NAME: &str = "exportfix.json";
 pub const PACKAGE_KEY: &str = "exportfix";
@@ -37,6 +40,12 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// The file extensions to analyse (without or with the dot); all supported ones when absent.
     pub extensions: Option<Vec<String>>,
+    /// Skip files over this size (bytes, or a string with a unit); 0 means no limit. 1 MiB when absent.
+    #[serde(rename = "maxFileSize")]
+    pub max_file_size: Option<MaxFileSize>,
+    /// Parse every file to report its syntax errors, even the ones no rule can apply to.
+    #[serde(rename = "checkSyntax")]
+    pub check_syntax: Option<bool>,
 }
 
 /// A config file that was found, and where.
@@ -148,5 +157,16 @@ mod tests {
         assert_eq!(loaded.extensions().unwrap().unwrap().into_iter().collect::<Vec<_>>(), ["cjs", "js"]);
         let bad = Loaded { config: parse(r#"{ "extensions": ["mjs"] }"#).unwrap(), file: None };
         assert!(bad.extensions().is_err());
+    }
+
+    #[test]
+    fn reads_sizes_as_numbers_or_strings() {
+        let config = parse(r#"{ "maxFileSize": 0, "checkSyntax": true }"#).unwrap();
+        assert_eq!((config.max_file_size, config.check_syntax), (Some(MaxFileSize(0)), Some(true)));
+        let config = parse(r#"{ "maxFileSize": "2MiB" }"#).unwrap();
+        assert_eq!(config.max_file_size, Some(MaxFileSize(2 * 1024 * 1024)));
+        let error = parse(r#"{ "maxFileSize": "big" }"#).unwrap_err();
+        assert!(error.contains("maxFileSize") || error.contains("not a size"), "{error}");
+        assert!(parse(r#"{ "maxFileSize": -1 }"#).is_err());
     }
 }

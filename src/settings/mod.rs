@@ -8,6 +8,7 @@ use exportfix_transforms::Settings;
 
 use crate::cli::StyleArg;
 use crate::report::Mode;
+use crate::size::MaxFileSize;
 use crate::sources::classify::Classifier;
 use crate::sources::exclude::ExcludeSet;
 use config::Loaded;
@@ -19,6 +20,10 @@ pub struct Options {
     pub mode: Mode,
     pub settings: Settings,
     pub include_unsafe: bool,
+    /// Parse every file, even one the pre-filter proved finding-free, to report its syntax errors.
+    pub check_syntax: bool,
+    /// Files over this size are skipped unread.
+    pub max_file_size: MaxFileSize,
 }
 
 /// What a run needs besides its paths: settings from the config file and the flags, merged.
@@ -28,6 +33,8 @@ pub struct Setup {
     pub settings: Settings,
     pub excludes: ExcludeSet,
     pub classifier: Classifier,
+    pub check_syntax: bool,
+    pub max_file_size: MaxFileSize,
 }
 
 impl Setup {
@@ -38,13 +45,35 @@ impl Setup {
         let all_excludes: Vec<String> = config.config.exclude.iter().chain(excludes).cloned().collect();
         let excludes = ExcludeSet::new(&all_excludes)?;
         let classifier = Classifier::with_extensions(config.extensions()?);
-        Ok(Setup { cwd: cwd.to_path_buf(), settings: Settings { style: style.into() }, excludes, classifier, config })
+        Ok(Setup {
+            cwd: cwd.to_path_buf(),
+            settings: Settings { style: style.into() },
+            excludes,
+            classifier,
+            check_syntax: config.config.check_syntax.unwrap_or(false),
+            max_file_size: config.config.max_file_size.unwrap_or_default(),
+            config,
+        })
     }
 
     /// The setup of `check`/`fix` from its flags, in the working directory.
     pub fn from_args(args: &crate::cli::RunArgs) -> anyhow::Result<Self> {
         use anyhow::Context;
         let cwd = std::env::current_dir().context("cannot determine the working directory")?;
-        Setup::new(&cwd, args.style, &args.exclude, args.no_config)
+        let mut setup = Setup::new(&cwd, args.style, &args.exclude, args.no_config)?;
+        setup.check_syntax |= args.check_syntax;
+        setup.max_file_size = args.max_file_size.unwrap_or(setup.max_file_size);
+        Ok(setup)
+    }
+
+    /// What the pipeline needs, for a run in `mode`.
+    pub fn options(&self, mode: Mode, include_unsafe: bool) -> Options {
+        Options {
+            mode,
+            settings: self.settings,
+            include_unsafe,
+            check_syntax: self.check_syntax,
+            max_file_size: self.max_file_size,
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Sources: every text exportfix analyses, whatever its origin — a file named or walked, standard input, a staged
 //! blob — as one [`Source`]. Finding, classifying (grammar, ES module by name or package type) and reading
-//! (bytes, then UTF-8) happen here and nowhere else.
+//! (size limit, bytes, then UTF-8) happen here and nowhere else.
 
 pub mod classify;
 pub mod decode;
@@ -8,7 +8,7 @@ pub mod exclude;
 pub mod paths;
 pub mod walk;
 
-use std::fs;
+use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,7 @@ use anyhow::Context;
 use exportfix_transforms::SourceType;
 
 use crate::report::{FileError, Skipped};
+use crate::size::MaxFileSize;
 use classify::Classifier;
 use decode::decode_utf8;
 use paths::{absolute_lexical, display_path};
@@ -29,6 +30,8 @@ pub struct Source {
     pub display: String,
     pub source_type: SourceType,
     pub origin: Origin,
+    /// Its size in bytes as the walk saw it (0 when unknown): work is scheduled largest first.
+    pub size: u64,
 }
 
 /// Where a source's text comes from, and so where (if anywhere) a fix may be written.
@@ -50,20 +53,47 @@ pub enum Origin {
 }
 
 impl Source {
-    pub fn file(display: String, real_path: PathBuf, via_link: bool, source_type: SourceType) -> Self {
-        Source { display, source_type, origin: Origin::File { real_path, via_link } }
+    pub fn file(display: String, real_path: PathBuf, via_link: bool, source_type: SourceType, size: u64) -> Self {
+        Source { display, source_type, origin: Origin::File { real_path, via_link }, size }
     }
 
-    /// The text, read (for a file) and decoded; the bytes held in memory are handed over, not copied.
-    pub fn read(&mut self) -> Result<String, FileError> {
+    /// A text already in memory (standard input, a staged blob).
+    pub fn in_memory(display: String, source_type: SourceType, origin: Origin) -> Self {
+        let size = match &origin {
+            Origin::Stdin(bytes) | Origin::Staged(bytes) | Origin::Buffer(bytes) => bytes.len() as u64,
+            Origin::File { .. } => 0,
+        };
+        Source { display, source_type, origin, size }
+    }
+
+    /// The text, read (for a file) and decoded, or `None` when it is over `limit`: a file's size is taken from
+    /// the open file's metadata, so a file over the limit is never read. The bytes held in memory are handed
+    /// over, not copied.
+    pub fn read(&mut self, limit: MaxFileSize) -> Result<Option<String>, FileError> {
         let bytes = match &mut self.origin {
-            Origin::File { real_path, .. } => fs::read(real_path)
-                .map_err(|error| FileError::new(self.display.clone(), format!("cannot read: {error}")))?,
+            Origin::File { real_path, .. } => {
+                let cannot_read =
+                    |error: std::io::Error| FileError::new(self.display.clone(), format!("cannot read: {error}"));
+                let mut file = File::open(real_path).map_err(cannot_read)?;
+                let size = file.metadata().map_err(cannot_read)?.len();
+                if limit.excludes(size) {
+                    return Ok(None);
+                }
+                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+                file.read_to_end(&mut bytes).map_err(cannot_read)?;
+                bytes
+            }
+            Origin::Stdin(bytes) | Origin::Staged(bytes) | Origin::Buffer(bytes)
+                if limit.excludes(bytes.len() as u64) =>
+            {
+                return Ok(None)
+            }
             Origin::Stdin(bytes) | Origin::Staged(bytes) | Origin::Buffer(bytes) => std::mem::take(bytes),
         };
-        decode_utf8(bytes).map_err(|not_utf8| {
+        let text = decode_utf8(bytes).map_err(|not_utf8| {
             FileError::at(self.display.clone(), not_utf8.line, not_utf8.column, not_utf8.to_string())
-        })
+        })?;
+        Ok(Some(text))
     }
 }
 
@@ -112,5 +142,5 @@ fn named_text(name: &Path, cwd: &Path, classifier: &mut Classifier, origin: impl
     let absolute = absolute_lexical(cwd, name);
     let file_name = name.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let source_type = classifier.classify(&file_name, &absolute)?;
-    Some(Source { display: display_path(cwd, &absolute), source_type, origin: origin() })
+    Some(Source::in_memory(display_path(cwd, &absolute), source_type, origin()))
 }

@@ -11,13 +11,14 @@
 //! CommonJS JavaScript or TypeScript are skipped silently. Whatever order the walkers find files in, the result
 //! is sorted by path, so output is deterministic.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use exportfix_transforms::{FileClass, SourceType};
 use ignore::{WalkBuilder, WalkState};
 
 use super::classify::Classifier;
@@ -50,13 +51,15 @@ struct Found {
     display: String,
     real_path: PathBuf,
     file_name: String,
+    /// From the walk's metadata, for the files exportfix may analyse; 0 for the others.
+    size: u64,
 }
 
 pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut Classifier) -> Discovery {
     let mut discovery = Discovery::default();
     // Keyed by the real path so that a file reached twice (named twice, named and walked, through a link) is
     // analysed, and written, once.
-    let mut files = BTreeMap::new();
+    let mut files = HashMap::new();
     let real_cwd = fs::canonicalize(options.cwd).unwrap_or_else(|_| options.cwd.to_path_buf());
     for path in paths {
         let absolute = absolute_lexical(options.cwd, path);
@@ -102,7 +105,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut C
                 };
                 files
                     .entry(found.real_path.clone())
-                    .or_insert_with(|| Source::file(found.display, found.real_path, via_link, source_type));
+                    .or_insert_with(|| Source::file(found.display, found.real_path, via_link, source_type, found.size));
             }
             continue;
         }
@@ -115,7 +118,8 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions<'_>, classifier: &mut C
             discovery.errors.push(FileError::new(display, "not a regular file"));
             continue;
         }
-        files.entry(real_path.clone()).or_insert_with(|| Source::file(display, real_path, via_link, source_type));
+        let size = metadata.len();
+        files.entry(real_path.clone()).or_insert_with(|| Source::file(display, real_path, via_link, source_type, size));
     }
     discovery.files = files.into_values().collect();
     discovery.files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -183,10 +187,15 @@ fn walk_directory(root: &Path, absolute_root: &Path, real_root: &Path, options: 
             let outcome = match result {
                 Ok(entry) if entry.file_type().is_some_and(|file_type| file_type.is_file()) => {
                     let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                    let file_name = entry.file_name().to_string_lossy().into_owned();
+                    // Sizes order the work (largest first); only the files that may be analysed cost a `stat`.
+                    let may_analyse = matches!(SourceType::classify(&file_name), FileClass::Analyze(_));
+                    let size = if may_analyse { entry.metadata().map_or(0, |metadata| metadata.len()) } else { 0 };
                     Ok(Found {
                         display: display_path(options.cwd, &absolute_root.join(relative)),
                         real_path: real_root.join(relative),
-                        file_name: entry.file_name().to_string_lossy().into_owned(),
+                        file_name,
+                        size,
                     })
                 }
                 Ok(_) => return WalkState::Continue,

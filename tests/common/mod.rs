@@ -20,7 +20,7 @@ pub const MIXED: &str = "exports.a = 1;\nmodule.exports.b = 2;\n";
 pub const MIXED_FIXED: &str = "module.exports.a = 1;\nmodule.exports.b = 2;\n";
 pub const CLEAN: &str = "module.exports = function () {};\n";
 /// A syntax error next to a bare `exports`, so the pre-filter keeps it.
-pub const BROKEN: &str = "exports.x = (;\n";
+pub const BROKEN: &str = "exports = (;\n";
 pub const ONLY_EXPORTS: &str = "exports.a = 1;\n";
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_exportfix");

@@ -120,8 +120,13 @@ function nodeAccepts(file, cwd) {
   return { ok: result.status === 0, message: (result.stderr || '').trim().split('\n').slice(0, 5).join(' | ') };
 }
 
+// Every file analysed and every syntax error reported, as before issue 13 made the defaults skip both: this check
+// is about the engine's answers on every file, not about the speed of a default run.
+const EVERY_FILE = ['--max-file-size', '0', '--check-syntax'];
+
 function runExportfix(options, args) {
   const started = Date.now();
+  args = [args[0], ...EVERY_FILE, ...args.slice(1)];
   const result = spawnSync(options.bin, args, {
     cwd: options.work,
     encoding: 'utf8',

@@ -65,7 +65,8 @@ pub fn resolution_gate_is_sound_on(source: &str, source_type: SourceType) -> Opt
 }
 
 /// Only parses one file's text: whether it is a CommonJS script (reported with no findings) or an ES module. For
-/// a file the [`prefilter`] proved finding-free, this is what remains of [`analyze`]: its syntax errors.
+/// a file the [`prefilter`] proved finding-free, this is what remains of [`analyze`] when its syntax errors are
+/// asked for (the CLI's `--check-syntax`).
 pub fn check_syntax(source: &str, source_type: SourceType) -> Result<Analysis, SyntaxError> {
     Ok(match parse::syntax_only(source, source_type)? {
         parse::Parsed::EsModule => Analysis::EsModule,

@@ -32,7 +32,8 @@
 //! that style either. `--style module-exports` reports any use of `exports`, so it does not get this second test.
 //!
 //! ## What skipping means
-//! A skipped file is never analysed: the CLI only parses it, to report a syntax error. The soundness of the
+//! A skipped file is never analysed, and the CLI does not even parse it unless `--check-syntax` asks for its
+//! syntax errors (docs/engine.md, section 0). The soundness of the
 //! filter is checked by running the full analysis on every text it skips, under the style it skipped it for, and
 //! asserting no finding: the fixtures, a generated set of near misses, random programs from a small grammar with
 //! comments and line breaks between tokens, and the pinned corpus (`transforms/tests/prefilter.rs`).

@@ -12,7 +12,7 @@ use super::shell_quote;
 use crate::cli::{ColorArg, HookMode};
 use crate::pipeline::{self, Rewrite};
 use crate::report::{text, FileError, FileReport, Mode, RunReport, Skipped};
-use crate::settings::{Options, Setup};
+use crate::settings::Setup;
 use crate::sources::{Origin, Source};
 use crate::write::replace_contents;
 
@@ -32,7 +32,7 @@ pub fn run(mode: HookMode) -> anyhow::Result<u8> {
     let (sources, mut skipped) = staged_sources(&top, &mut setup)?;
     skipped.es_modules = setup.classifier.es_modules_skipped;
     // Analysed as `fix` would, in memory: `remaining` then tells what `exportfix fix` would leave.
-    let options = Options { mode: Mode::Fix, settings: setup.settings, include_unsafe: false };
+    let options = setup.options(Mode::Fix, false);
     let mut staged = pipeline::run(sources, options, 1, &|analysed| Staged {
         name: analysed.source.display,
         report: analysed.report,
@@ -54,6 +54,7 @@ pub fn run(mode: HookMode) -> anyhow::Result<u8> {
         path_errors: Vec::new(),
         elapsed: started.elapsed(),
         skipped_before_reading: skipped,
+        max_file_size: setup.max_file_size,
     };
     let code = if report.errors().is_empty() { code } else { 2 };
     // A clean commit passes silently.
@@ -94,7 +95,7 @@ fn staged_sources(top: &Path, setup: &mut Setup) -> anyhow::Result<(Vec<Source>,
             continue;
         };
         let blob = staged_blob(&name)?;
-        sources.push(Source { display: name, source_type, origin: Origin::Staged(blob) });
+        sources.push(Source::in_memory(name, source_type, Origin::Staged(blob)));
     }
     Ok((sources, skipped))
 }

@@ -13,7 +13,7 @@ use super::encoding::{Encoding, Lines};
 use super::results::{self, problem_diagnostic, FileResults};
 use crate::pipeline::{self, WORKER_STACK_BYTES};
 use crate::report::Mode;
-use crate::settings::{Options, Setup};
+use crate::settings::Setup;
 use crate::sources;
 
 /// One version of one open document, to analyse.
@@ -87,11 +87,11 @@ fn analyse(job: &Job) -> FileResults {
     if is_excluded(&job.path, &setup) {
         return FileResults::default();
     }
+    let options = setup.options(Mode::Check, false);
     let mut classifier = setup.classifier;
     let Some(source) = sources::from_buffer(&job.path, job.text.clone(), directory, &mut classifier) else {
         return FileResults::default();
     };
-    let options = Options { mode: Mode::Check, settings: setup.settings, include_unsafe: false };
     let analysed = pipeline::analyse(source, &options);
     results::from_analysis(&job.text, &analysed, &Lines::new(&job.text, job.encoding))
 }
