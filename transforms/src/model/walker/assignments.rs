@@ -153,17 +153,21 @@ impl Walker<'_> {
         }
     }
 
+    /// The right side of `x op= y`: `||=`, `&&=` and `??=` may skip it.
+    fn eval_compound_right(&mut self, assign: &AssignExpr) {
+        let before = self.state;
+        self.eval(&assign.right);
+        if assign.op.may_short_circuit() {
+            self.join_into(before, assign.span);
+        }
+    }
+
     /// `exports = X` (or `exports op= X`): a plain assignment may be a linking idiom with `module.exports`.
     fn eval_assign_to_exports(&mut self, assign: &AssignExpr, ident: &Ident) -> Pair {
         let span = assign.span;
         if assign.op != AssignOp::Assign {
-            let before = self.state;
-            self.eval(&assign.right);
-            if assign.op.may_short_circuit() {
-                self.join_into(before, span);
-            }
-            let value = self.assign_exports_unknown(ident, AssignForm::Compound, span, self.range(span));
-            return value;
+            self.eval_compound_right(assign);
+            return self.assign_exports_unknown(ident, AssignForm::Compound, span, self.range(span));
         }
         let value = self.eval_assigned_linking(&assign.right, LinkSide::Exports);
         let start = self.ident_range(ident).start;
@@ -203,13 +207,8 @@ impl Walker<'_> {
     ) -> Pair {
         let span = assign.span;
         if assign.op != AssignOp::Assign {
-            let before = self.state;
-            self.eval(&assign.right);
-            if assign.op.may_short_circuit() {
-                self.join_into(before, span);
-            }
-            let value = self.assign_module_exports_unknown(member, AssignForm::Compound, span, self.range(span));
-            return value;
+            self.eval_compound_right(assign);
+            return self.assign_module_exports_unknown(member, AssignForm::Compound, span, self.range(span));
         }
         let is_whole_statement = self.list_statement.is_some_and(|statement| statement.expression == Some(span));
         let value = match self.exports_ident(&assign.right) {
