@@ -4,7 +4,10 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use swc_core::common::{BytePos, Mark, Spanned, SyntaxContext, GLOBALS};
-use swc_core::ecma::ast::{Decl, EsVersion, Ident, ModuleItem, Pass, Program, Script, Stmt, VarDeclKind};
+use swc_core::ecma::ast::{
+    AssignExpr, AssignOp, AssignTarget, Decl, EsVersion, Expr, ExprStmt, Ident, IdentName, MemberExpr, MemberProp,
+    Module, ModuleDecl, ModuleItem, Pass, Program, Script, SimpleAssignTarget, Stmt, TsModuleRef, VarDeclKind,
+};
 use swc_core::ecma::parser::error::SyntaxError as ParserError;
 use swc_core::ecma::parser::{lexer::Lexer, EsSyntax, Parser, StringInput, Syntax, TsSyntax};
 use swc_core::ecma::transforms::base::resolver;
@@ -211,7 +214,11 @@ fn parse_program(body: &str, source_type: SourceType) -> Result<(Parsed<Script>,
     };
     if let ParseFailure::Syntax(error) = &script_error {
         if matches!(error.kind(), ParserError::ImportExportInScript | ParserError::ImportMetaInScript) {
-            return Ok((Parsed::EsModule, 0));
+            let commonjs = source_type.is_typescript().then(|| parse_typescript_commonjs(body, source_type));
+            return Ok(match commonjs.flatten() {
+                Some(script) => (Parsed::Script(script), 0),
+                None => (Parsed::EsModule, 0),
+            });
         }
     }
     if let Some(blanked) = blank_line_start_html_comments(body) {
@@ -234,6 +241,53 @@ fn parse_program(body: &str, source_type: SourceType) -> Result<(Parsed<Script>,
         }
     }
     Err(script_error)
+}
+
+/// The text as TypeScript's CommonJS (see [`typescript_commonjs`]), when it parses as a module of that form.
+fn parse_typescript_commonjs(body: &str, source_type: SourceType) -> Option<Script> {
+    let module = catch_unwind(AssertUnwindSafe(|| new_parser(body, syntax(source_type, false)).parse_module()));
+    typescript_commonjs(&module.ok()?.ok()?)
+}
+
+/// TypeScript's CommonJS forms, `import x = require('y')` and `export = value`, parse only as a module, yet the
+/// file is CommonJS: the compiler emits `const x = require('y')` and `module.exports = value`. Such a file is the
+/// script of its statements, with `export = value` as the `module.exports = value` it compiles to (spanning the
+/// `export =` statement, so messages name its line; the walk never edits a `module.exports` reference) and
+/// `import x = require('y')` left out (it binds a local that cannot be `exports`, which the walk follows no
+/// further). `None` when the module has any other import or export.
+fn typescript_commonjs(module: &Module) -> Option<Script> {
+    let mut body = Vec::with_capacity(module.body.len());
+    let mut commonjs = false;
+    for item in &module.body {
+        match item {
+            ModuleItem::Stmt(statement) => body.push(statement.clone()),
+            ModuleItem::ModuleDecl(ModuleDecl::TsImportEquals(import))
+                if !import.is_export
+                    && matches!(import.module_ref, TsModuleRef::TsExternalModuleRef(_))
+                    && !WRAPPER_PARAMETERS.contains(&&*import.id.sym) =>
+            {
+                commonjs = true;
+            }
+            ModuleItem::ModuleDecl(ModuleDecl::TsExportAssignment(assignment)) => {
+                commonjs = true;
+                let span = assignment.span;
+                let module_exports = MemberExpr {
+                    span,
+                    obj: Box::new(Expr::Ident(Ident::new("module".into(), span, SyntaxContext::empty()))),
+                    prop: MemberProp::Ident(IdentName::new("exports".into(), span)),
+                };
+                let assign = AssignExpr {
+                    span,
+                    op: AssignOp::Assign,
+                    left: AssignTarget::Simple(SimpleAssignTarget::Member(module_exports)),
+                    right: assignment.expr.clone(),
+                };
+                body.push(Stmt::Expr(ExprStmt { span, expr: Box::new(Expr::Assign(assign)) }));
+            }
+            ModuleItem::ModuleDecl(_) => return None,
+        }
+    }
+    commonjs.then(|| Script { span: module.span, body, shebang: module.shebang.clone() })
 }
 
 /// Why a text did not parse.

@@ -327,3 +327,21 @@ fn type_only_declarations_shadow_nothing() {
         assert_eq!(rules(source, SourceType::TypeScript), vec!["exports-reassign"], "{source}");
     }
 }
+
+/// TypeScript's CommonJS forms are CommonJS, not ES modules: `export = X` is `module.exports = X`.
+#[test]
+fn typescript_import_equals_and_export_assignment_are_commonjs() {
+    let source = "import fs = require('fs');\nexports.read = fs.readFileSync;\nexport = function main() {};\n";
+    for source_type in [SourceType::TypeScript, SourceType::Tsx] {
+        let analysis = analyze(source, source_type, &Settings::default()).expect("parses");
+        let Analysis::CommonJs(findings) = analysis else { panic!("not an ES module: {source_type:?}") };
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].rule.as_str(), "lost-export");
+        assert!(findings[0].message.contains("line 3"), "{}", findings[0].message);
+    }
+    let clean = "import fs = require('fs');\nexport = { read: fs.readFileSync };\n";
+    assert_eq!(analyze(clean, SourceType::TypeScript, &Settings::default()).unwrap(), Analysis::CommonJs(Vec::new()));
+    // With any other import or export it stays an ES module.
+    let mixed = "import fs = require('fs');\nexport const a = 1;\n";
+    assert_eq!(analyze(mixed, SourceType::TypeScript, &Settings::default()).unwrap(), Analysis::EsModule);
+}
