@@ -129,6 +129,10 @@ pub struct Reference {
     pub module_returns_before: usize,
     /// For a deferred reference: when the function holding it was created, the earliest it can run.
     pub runs_from: Option<RunsFrom>,
+    /// Whether the code can run at all: false after a `return` or `throw`, and in a branch Node's loader never
+    /// takes (`if (typeof module !== "object")`). Such a write is neither exported nor lost. A deferred reference
+    /// counts as reachable: a hoisted function may be called from code that runs.
+    pub reachable: bool,
 }
 
 /// The point of the load from which a deferred function can run: where it was created (a function expression),
@@ -214,7 +218,8 @@ impl Trace {
                 },
             }
         } else {
-            reference.original.same_as(reference.rewritten)
+            // Code that never runs sees nothing, in either program (they branch alike).
+            !reference.reachable || reference.original.same_as(reference.rewritten)
         }
     }
 

@@ -48,7 +48,8 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
                 return None;
             };
             let assignment = reference.assignment.as_ref()?;
-            if !reference.is_exports() || form == AssignForm::VarDeclaration || assignment.links {
+            let never_runs = !reference.reachable;
+            if !reference.is_exports() || form == AssignForm::VarDeclaration || assignment.links || never_runs {
                 return None;
             }
             let adopted = !trace.opaque && !reference.deferred && assignment.assigned.same_as(trace.end.module_exports);
@@ -98,6 +99,9 @@ mod tests {
             "exports-reassign",
             &[
                 Case::fix("exports = function () {};\n", "module.exports = function () {};\n"),
+                // The branch Node's loader never takes, and a logical assignment that assigns nothing.
+                Case::pass("if (typeof module !== 'object') { exports = factory(); }\n"),
+                Case::pass("exports ||= {};\nexports.a = 1;\n"),
                 Case::fix(
                     "exports = { a: 1 };\nexports.b = 2;\n",
                     "module.exports = { a: 1 };\nmodule.exports.b = 2;\n",
@@ -127,7 +131,7 @@ mod tests {
                     "module.exports = legacy;\nmodule.exports = modern;\n",
                 ),
                 Case::no_fix("exports += 'x';\n"),
-                Case::no_fix("exports ||= {};\n"),
+                Case::no_fix("exports &&= {};\n"),
                 Case::no_fix("[exports] = [x];\n"),
                 Case::no_fix("({ exports } = o);\n"),
                 Case::no_fix("for (exports in o) {}\n"),

@@ -50,7 +50,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let exported_names: Vec<&str> = trace
         .references
         .iter()
-        .filter(|reference| trace.reaches_original(reference) == Some(true))
+        .filter(|reference| reference.reachable && trace.reaches_original(reference) == Some(true))
         .filter_map(|reference| match &reference.usage {
             Usage::PropertyWrite { property: Some(name) } => Some(name.as_str()),
             _ => None,

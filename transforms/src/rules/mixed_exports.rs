@@ -64,6 +64,11 @@ mod tests {
             "mixed-exports",
             &[
                 Case::fix("exports.a = 1;\nmodule.exports.b = 2;\n", "module.exports.a = 1;\nmodule.exports.b = 2;\n"),
+                // A resync: `exports` is made the new export again, so the file works and mixes styles.
+                Case::fix(
+                    "module.exports = function main() {};\nexports = module.exports;\nexports.v = 1;\n",
+                    "module.exports = function main() {};\nmodule.exports.v = 1;\n",
+                ),
                 Case::fix(
                     "exports = module.exports = Foo;\nexports.a = 1;\n",
                     "module.exports = Foo;\nmodule.exports.a = 1;\n",

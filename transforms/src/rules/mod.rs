@@ -55,13 +55,27 @@ impl Context<'_, '_> {
             .filter_map(|reference| reference.assignment.as_ref())
     }
 
-    /// Whether a style rewrite may run: the module works, neither binding is reassigned, and the code does not
-    /// probe for `exports`/`module` (where one may exist without the other, swapping them is not harmless).
+    /// Whether a style rewrite may run: the module works (neither binding is reassigned, or every use of
+    /// `exports` is the exported object), and the code does not probe for `exports`/`module` (where one may exist
+    /// without the other, swapping them is not harmless).
     pub fn style_rewrite_allowed(&self) -> bool {
         self.plan.preserving
             && self.plan.edits.is_some()
-            && !self.reassigns_module_exports()
+            && (!self.reassigns_module_exports() || self.exports_is_always_the_export())
             && !self.model.original.probes_environment
+    }
+
+    /// Whether every use of `exports` outside the linking idioms is the object exported at the end: after
+    /// `module.exports = X; exports = module.exports;` (a resync) the two names are one object again.
+    fn exports_is_always_the_export(&self) -> bool {
+        let trace = &self.model.original;
+        !trace.opaque
+            && trace
+                .references
+                .iter()
+                .filter(|reference| reference.is_exports() && reference.reachable && reference.usage != Usage::Typeof)
+                .filter(|reference| !reference.assignment.as_ref().is_some_and(|assignment| assignment.links))
+                .all(|reference| trace.reaches_original(reference) == Some(true))
     }
 
     pub fn line(&self, offset: usize) -> usize {

@@ -75,6 +75,7 @@ pub fn lost_writes(trace: &Trace) -> impl Iterator<Item = &Reference> {
     trace.references.iter().filter(move |reference| {
         !trace.opaque
             && reference.is_exports()
+            && reference.reachable
             && matches!(reference.usage, Usage::PropertyWrite { .. })
             && trace.reaches_original(reference) == Some(false)
     })
@@ -84,6 +85,7 @@ pub fn lost_writes(trace: &Trace) -> impl Iterator<Item = &Reference> {
 fn rescued_writes<'t>(trace: &'t Trace, rewritten: &'t HashSet<RefId>) -> impl Iterator<Item = &'t Reference> {
     trace.references.iter().filter(move |reference| {
         reference.is_exports()
+            && reference.reachable
             && rewritten.contains(&reference.id)
             && matches!(reference.usage, Usage::PropertyWrite { .. })
             && trace.reaches_original(reference) == Some(false)
@@ -151,6 +153,8 @@ fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_re
     trace.references.iter().all(|reference| {
         let to_module_exports = reference.is_exports() && rewritten.contains(&reference.id);
         match (&reference.usage, reference.target) {
+            // Code that never runs writes nothing in either program.
+            _ if !reference.reachable => true,
             (Usage::PropertyWrite { .. }, _) => {
                 let before = trace.reaches_original(reference);
                 let after = trace.reaches_rewritten(reference, to_module_exports);

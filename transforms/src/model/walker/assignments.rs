@@ -48,6 +48,7 @@ impl Walker<'_> {
             rewritten,
             module_returns_before: 0,
             runs_from: None,
+            reachable: true,
             assignment: Some(Assignment { range: whole, assigned: value.original, links, shape }),
             edit_form,
         });
@@ -84,6 +85,7 @@ impl Walker<'_> {
             rewritten: value.rewritten,
             module_returns_before: 0,
             runs_from: None,
+            reachable: true,
             assignment: Some(Assignment { range: whole, assigned: value.original, links, shape }),
             edit_form: EditForm::Impossible,
         });
@@ -153,6 +155,24 @@ impl Walker<'_> {
         }
     }
 
+    /// `x ||= y` (or `??=`) where `x` holds an object: `y` never runs, and the value is `x` (`read`).
+    fn skip_logical_assignment(&mut self, assign: &AssignExpr, read: impl FnOnce(&mut Self) -> Pair) -> Pair {
+        let value = read(self);
+        let before = self.state;
+        // Walked as unreachable so that its references are still recorded.
+        self.state = before.unreachable();
+        self.eval(&assign.right);
+        self.state = before;
+        value
+    }
+
+    /// Whether a binding's value is surely an object (so truthy and not nullish): the initial exports object, or
+    /// one an object literal, function or class created.
+    fn holds_object(&self, value: crate::model::Value) -> bool {
+        value == crate::model::value::INITIAL
+            || matches!(value, crate::model::Value::Exact { id, fragile: false } if self.kinds.contains_key(&id))
+    }
+
     /// The right side of `x op= y`: `||=`, `&&=` and `??=` may skip it.
     fn eval_compound_right(&mut self, assign: &AssignExpr) {
         let before = self.state;
@@ -166,8 +186,23 @@ impl Walker<'_> {
     fn eval_assign_to_exports(&mut self, assign: &AssignExpr, ident: &Ident) -> Pair {
         let span = assign.span;
         if assign.op != AssignOp::Assign {
-            self.eval_compound_right(assign);
-            return self.assign_exports_unknown(ident, AssignForm::Compound, span, self.range(span));
+            let holds_object = self.holds_object(self.state.exports) && self.holds_object(self.state.rewritten_exports);
+            return match short_circuit(assign.op, holds_object) {
+                // `exports &&= X` on an object is `exports = X`: a linking idiom when `X` is `module.exports`.
+                Some(false) => {
+                    let value = self.eval_assigned_linking(&assign.right, LinkSide::Exports);
+                    let whole = self.range(span);
+                    self.assign_exports(ExportsAssignment::uneditable(ident, AssignForm::Compound, value, whole));
+                    value
+                }
+                Some(true) => self.skip_logical_assignment(assign, |walker| {
+                    walker.use_exports(ident, Usage::Read, EditForm::Impossible)
+                }),
+                None => {
+                    self.eval_compound_right(assign);
+                    self.assign_exports_unknown(ident, AssignForm::Compound, span, self.range(span))
+                }
+            };
         }
         let value = self.eval_assigned_linking(&assign.right, LinkSide::Exports);
         let start = self.ident_range(ident).start;
@@ -207,6 +242,12 @@ impl Walker<'_> {
     ) -> Pair {
         let span = assign.span;
         if assign.op != AssignOp::Assign {
+            let holds_object =
+                self.holds_object(self.state.module_exports) && self.holds_object(self.state.rewritten_module_exports);
+            // `module.exports ||= X` on an object assigns nothing; it is `module.exports` (the other linking half).
+            if short_circuit(assign.op, holds_object) == Some(true) {
+                return self.skip_logical_assignment(assign, |walker| walker.use_module_exports(member, Usage::Read));
+            }
             self.eval_compound_right(assign);
             return self.assign_module_exports_unknown(member, AssignForm::Compound, span, self.range(span));
         }
@@ -249,6 +290,7 @@ impl Walker<'_> {
             rewritten: original,
             module_returns_before: 0,
             runs_from: None,
+            reachable: true,
             assignment: Some(Assignment { range, assigned: original, links: true, shape: ValueShape::default() }),
             edit_form: rewrite,
         });
@@ -405,6 +447,16 @@ impl<'n> ExportsAssignment<'n> {
 pub(super) enum LinkSide {
     Exports,
     ModuleExports,
+}
+
+/// Whether a logical assignment on a binding that surely holds an object skips its right side (`||=`, `??=`) or
+/// always runs it (`&&=`); `None` for other operators, or when the binding may hold anything.
+fn short_circuit(op: AssignOp, holds_object: bool) -> Option<bool> {
+    match op {
+        AssignOp::OrAssign | AssignOp::NullishAssign if holds_object => Some(true),
+        AssignOp::AndAssign if holds_object => Some(false),
+        _ => None,
+    }
 }
 
 /// The expression inside a parenthesised or TypeScript-wrapped assignment target: `(x)`, `(x as T)`, `x!`.

@@ -124,17 +124,71 @@ impl Walker<'_> {
         self.created_fragile(span)
     }
 
-    /// `test ? a : b`: either branch, and either value, which flows where the whole expression's does.
+    /// `test ? a : b`: either branch, and either value, which flows where the whole expression's does; only the
+    /// branch Node takes when the test is one the loader fixes ([`Self::known_condition`]).
     pub(super) fn eval_conditional(&mut self, conditional: &CondExpr, span: Span, flow: Flow) -> Pair {
         self.eval_test(&conditional.test);
+        let known = self.known_condition(&conditional.test, 0);
         let before = self.state;
+        if known == Some(false) {
+            self.state = before.unreachable();
+        }
         let consequent = self.eval_flowing(&conditional.cons, flow);
         let after_consequent = self.state;
-        self.state = before;
+        self.state = if known == Some(true) { before.unreachable() } else { before };
         let alternate = self.eval_flowing(&conditional.alt, flow);
         self.join_into(after_consequent, span);
-        let site = self.site(span);
-        consequent.join(alternate, site)
+        match known {
+            Some(true) => consequent,
+            Some(false) => alternate,
+            None => consequent.join(alternate, self.site(span)),
+        }
+    }
+
+    /// The truth of a condition that Node's CommonJS loader fixes: `typeof module === "object"` and the like (the
+    /// wrapper's `module` is always an object), negated or combined with `&&`/`||`. `None` for anything else.
+    pub(super) fn known_condition(&self, test: &Expr, depth: usize) -> Option<bool> {
+        if depth > MAX_CONDITION_DEPTH {
+            return None;
+        }
+        match unparen(test) {
+            Expr::Unary(unary) if unary.op == UnaryOp::Bang => self.known_condition(&unary.arg, depth + 1).map(|v| !v),
+            Expr::Bin(binary) => {
+                let known = |operand: &Expr| self.known_condition(operand, depth + 1);
+                match binary.op {
+                    BinaryOp::LogicalAnd => match (known(&binary.left), known(&binary.right)) {
+                        (Some(false), _) | (_, Some(false)) => Some(false),
+                        (Some(true), Some(true)) => Some(true),
+                        _ => None,
+                    },
+                    BinaryOp::LogicalOr => match (known(&binary.left), known(&binary.right)) {
+                        (Some(true), _) | (_, Some(true)) => Some(true),
+                        (Some(false), Some(false)) => Some(false),
+                        _ => None,
+                    },
+                    BinaryOp::EqEq | BinaryOp::EqEqEq => self.typeof_module_is(binary),
+                    BinaryOp::NotEq | BinaryOp::NotEqEq => self.typeof_module_is(binary).map(|v| !v),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `typeof module == "…"` (either way round), with the wrapper's `module`: whether the string is `"object"`.
+    fn typeof_module_is(&self, binary: &BinExpr) -> Option<bool> {
+        let is_typeof_module = |operand: &Expr| {
+            matches!(unparen(operand), Expr::Unary(unary) if unary.op == UnaryOp::TypeOf
+                && matches!(unparen(&unary.arg), Expr::Ident(ident) if self.is_free(ident, "module")))
+        };
+        let string = if is_typeof_module(&binary.left) {
+            string_value(&binary.right)?
+        } else if is_typeof_module(&binary.right) {
+            string_value(&binary.left)?
+        } else {
+            return None;
+        };
+        (self.module_shadow_depth == 0 && self.with_depth == 0).then(|| string == "object")
     }
 
     /// `a?.b`, `f?.()`: may stop before evaluating anything.
@@ -188,6 +242,9 @@ impl Walker<'_> {
         }
     }
 }
+
+/// How deep [`Walker::known_condition`] looks into `!`, `&&` and `||`.
+const MAX_CONDITION_DEPTH: usize = 8;
 
 /// Where an expression's value goes, which decides whether a bare `exports` in it is an alias.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,7 @@ impl Walker<'_> {
         }
         if self.recording {
             reference.runs_from = self.runs_from.filter(|_| reference.deferred);
+            reference.reachable = reference.deferred || self.state.reachable;
             // Only a `return` in the module body itself (the first frame) ends the module.
             reference.module_returns_before = match self.exits.as_slice() {
                 [module] => module.len(),
@@ -49,6 +50,7 @@ impl Walker<'_> {
             assignment: None,
             module_returns_before: 0,
             runs_from: None,
+            reachable: true,
             edit_form,
         });
         Pair { original, rewritten }
@@ -75,6 +77,7 @@ impl Walker<'_> {
             assignment: None,
             module_returns_before: 0,
             runs_from: None,
+            reachable: true,
             edit_form: EditForm::Impossible,
         });
         Pair { original, rewritten }

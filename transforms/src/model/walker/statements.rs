@@ -43,10 +43,16 @@ impl Walker<'_> {
             }
             Stmt::If(if_statement) => {
                 self.eval_test(&if_statement.test);
+                // A branch Node's loader never takes is walked as unreachable: its references are still recorded
+                // (and rewritten), but it changes no binding.
+                let known = self.known_condition(&if_statement.test, 0);
                 let before = self.state;
+                if known == Some(false) {
+                    self.state = before.unreachable();
+                }
                 self.walk_nested_statement(&if_statement.cons);
                 let after_consequent = self.state;
-                self.state = before;
+                self.state = if known == Some(true) { before.unreachable() } else { before };
                 if let Some(alternate) = &if_statement.alt {
                     self.walk_nested_statement(alternate);
                 }
