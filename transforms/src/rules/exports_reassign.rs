@@ -102,6 +102,23 @@ mod tests {
                 // The branch Node's loader never takes, and a logical assignment that assigns nothing.
                 Case::pass("if (typeof module !== 'object') { exports = factory(); }\n"),
                 Case::pass("exports ||= {};\nexports.a = 1;\n"),
+                // A function declared in the module and called once while it loads runs there, not "any time".
+                Case::fix(
+                    "function init() {\n  exports = { a: 1 };\n}\ninit();\n",
+                    "function init() {\n  module.exports = { a: 1 };\n}\ninit();\n",
+                ),
+                Case::unsafe_fix(
+                    "function init() {\n  exports = { a: 1 };\n}\ninit();\ninit();\n",
+                    "function init() {\n  module.exports = { a: 1 };\n}\ninit();\ninit();\n",
+                ),
+                Case::unsafe_fix(
+                    "function init() {\n  exports = { a: 1 };\n}\nsetup(init);\n",
+                    "function init() {\n  module.exports = { a: 1 };\n}\nsetup(init);\n",
+                ),
+                // The adopting `module.exports = exports` inside a branch the loader always takes, or a function
+                // called at load.
+                Case::pass("exports = function main() {};\nif (typeof module === 'object') module.exports = exports;\n"),
+                Case::pass("exports = function main() {};\nfunction link() { module.exports = exports; }\nlink();\n"),
                 Case::fix(
                     "exports = { a: 1 };\nexports.b = 2;\n",
                     "module.exports = { a: 1 };\nmodule.exports.b = 2;\n",

@@ -64,6 +64,11 @@ mod tests {
             "mixed-exports",
             &[
                 Case::fix("exports.a = 1;\nmodule.exports.b = 2;\n", "module.exports.a = 1;\nmodule.exports.b = 2;\n"),
+                // A relink to the binding `module.exports` holds: one object under two names.
+                Case::fix(
+                    "function api() {}\nmodule.exports = api;\nexports = api;\nexports.helper = 1;\n",
+                    "function api() {}\nmodule.exports = api;\nmodule.exports.helper = 1;\n",
+                ),
                 // A resync: `exports` is made the new export again, so the file works and mixes styles.
                 Case::fix(
                     "module.exports = function main() {};\nexports = module.exports;\nexports.v = 1;\n",

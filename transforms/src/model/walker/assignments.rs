@@ -210,8 +210,10 @@ impl Walker<'_> {
         let whole = start..self.offset(span.hi);
         let is_whole_statement = self.list_statement.is_some_and(|statement| statement.expression == Some(span));
         // Where the statement cannot go, `exports = module.exports;` becomes the harmless
-        // `module.exports = module.exports;`.
-        let linked = if is_whole_statement && self.module_exports_member(&assign.right).is_some() {
+        // `module.exports = module.exports;`. A relink to a declared binding (`exports = api;` after
+        // `module.exports = api;`) reads a variable the linked value was already read from: it goes whole too.
+        let reads_declared = matches!(unparen(&assign.right), Expr::Ident(name) if name.ctxt != self.script.unresolved);
+        let linked = if is_whole_statement && (self.module_exports_member(&assign.right).is_some() || reads_declared) {
             self.delete_statement(self.list_statement, "exports")
         } else if is_whole_statement && starts_a_declaration(&assign.right) {
             // At the start of a statement `{`, `function` and `class` would begin a block or declaration.

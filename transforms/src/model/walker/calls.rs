@@ -13,7 +13,7 @@ impl Walker<'_> {
     pub(super) fn eval_call(&mut self, call: &CallExpr) -> Pair {
         let span = call.span;
         self.note_agreement();
-        if self.walk_immediate_call(call) {
+        if self.walk_immediate_call(call) || self.walk_declared_call(call) {
             return self.opaque_value(span);
         }
         let Callee::Expr(callee) = &call.callee else {

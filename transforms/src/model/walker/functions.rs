@@ -65,8 +65,12 @@ impl Walker<'_> {
         self.deferred_body(|walker| walker.walk_function_body(function));
     }
 
-    /// A function declaration: it exists, and may be called, from the start of its scope.
+    /// A function declaration: it exists, and may be called, from the start of its scope. One that runs only at
+    /// its one call is walked there instead.
     pub(super) fn walk_function_declaration(&mut self, function: &Function) {
+        if self.facts.in_place.functions.contains(&function.span.lo.0) {
+            return;
+        }
         self.hoisted_body(|walker| walker.walk_function_body(function));
     }
 
@@ -148,16 +152,40 @@ impl Walker<'_> {
                 self.eval_argument(argument);
             }
         }
+        // A `function` binds its own `this`: the module's only when passed by `.call(this)`/`.apply(this)`.
+        let keeps_this = !matches!(function, Expr::Fn(_)) || passes_this_as_this;
+        self.run_in_place(call, keeps_this, body);
+        true
+    }
+
+    /// A call of a function declared in the module that runs only there (see [`super::in_place`]): its body is
+    /// walked at the call, as load-time code.
+    pub(super) fn walk_declared_call(&mut self, call: &CallExpr) -> bool {
+        let Some(function) = self.facts.in_place.calls.get(&call.span.lo.0).and_then(|index| {
+            match self.script.script.body.get(*index) {
+                Some(Stmt::Decl(Decl::Fn(declaration))) => Some(&declaration.function),
+                _ => None,
+            }
+        }) else {
+            return false;
+        };
+        for argument in &call.args {
+            self.eval_argument(argument);
+        }
+        self.run_in_place(call, false, &|walker: &mut Self| walker.walk_function_body(function));
+        true
+    }
+
+    /// Walks a function body called at `call`, once its arguments are evaluated: in order, as code that runs now.
+    fn run_in_place(&mut self, call: &CallExpr, keeps_this: bool, body: &dyn Fn(&mut Self)) {
         if self.deferred() {
             body(self);
-            return true;
+            return;
         }
         let saved_statement = self.list_statement.take();
         let saved_this = self.this_is_module;
-        if matches!(function, Expr::Fn(_)) {
-            // A `function` binds its own `this`: the module's only when passed by `.call(this)`/`.apply(this)`.
-            self.this_is_module = saved_this && passes_this_as_this;
-        }
+        let was_reachable = self.state.reachable;
+        self.this_is_module = saved_this && keeps_this;
         let saved_jumps = std::mem::take(&mut self.jumps);
         self.exits.push(Vec::new());
         body(self);
@@ -167,8 +195,8 @@ impl Walker<'_> {
         for exit in returns {
             self.join_into(exit, call.span);
         }
-        self.state.reachable = true;
+        // Returns end the body, not the module: the code after the call runs if the call did.
+        self.state.reachable = was_reachable;
         self.list_statement = saved_statement;
-        true
     }
 }

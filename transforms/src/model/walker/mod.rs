@@ -11,8 +11,8 @@
 //! One file per concern, each an `impl Walker` block: this one holds the walker and the questions every part asks
 //! (where a node is, whether an identifier is the module's); [`statements`], [`jumps`] and [`functions`] follow
 //! control flow; [`expressions`], [`calls`], [`assignments`] and [`patterns`] evaluate; [`record`] and [`state`]
-//! keep what the walk learns; [`edit_forms`] says how a rewrite is spelled; [`loop_effects`] is the one pass before
-//! the walk.
+//! keep what the walk learns; [`edit_forms`] says how a rewrite is spelled; [`loop_effects`], [`in_place`] and
+//! [`bindings`] are the passes before the walk.
 
 mod assignments;
 mod bindings;
@@ -20,6 +20,7 @@ mod calls;
 mod edit_forms;
 mod expressions;
 mod functions;
+mod in_place;
 mod jumps;
 mod loop_effects;
 mod operators;
@@ -44,6 +45,7 @@ use crate::parse::ResolvedScript;
 use assignments::ExportsAssignment;
 use bindings::{BindingKey, Bindings};
 use edit_forms::starts_a_declaration;
+use in_place::InPlace;
 use jumps::JumpTarget;
 use loop_effects::assigning_loops;
 
@@ -64,6 +66,7 @@ impl Facts {
         Facts {
             assigning_loops: assigning_loops(&script.script.body),
             bindings: Bindings::of(&script.script.body),
+            in_place: InPlace::of(&script.script.body, script.top_level),
             budget: crate::budget::walk_budget(script.source.len()),
         }
     }
@@ -74,6 +77,8 @@ pub struct Facts {
     /// The loops whose code may assign `exports` or `module.exports` (see [`assigning_loops`]).
     assigning_loops: HashSet<(u32, u32)>,
     bindings: Bindings,
+    /// The function declarations whose body runs at their one call (see [`in_place`]).
+    in_place: InPlace,
     /// How many units of work one walk may spend (see [`crate::budget`]).
     budget: usize,
 }

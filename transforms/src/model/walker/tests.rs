@@ -94,6 +94,14 @@ fn trace_of_deferred_code_and_calls_in_place() {
 }
 
 #[test]
+fn trace_of_functions_called_in_place_at_load() {
+    insta::assert_snapshot!(trace(
+        "init();\nfunction init() { exports = {}; helper(); }\nfunction helper() { exports.a = 1; }\n\
+         function twice() { exports.b = 2; }\ntwice();\ntwice();\n"
+    ));
+}
+
+#[test]
 fn trace_of_branches_try_and_switch() {
     insta::assert_snapshot!(trace(
         "if (a) module.exports = {};\ntry { exports.x = 1; } catch (e) { exports = {}; }\n\
@@ -159,6 +167,21 @@ fn walk_cost_is_linear() {
     }
     let (short, long) = (work(&else_if_chain(500)), work(&else_if_chain(2000)));
     assert!(long <= 5 * short, "else-if chain: 500 branches cost {short}, 2000 cost {long}");
+    for calls in 1..=2 {
+        let (shallow, deep) = (work(&call_chain(10, calls)), work(&call_chain(40, calls)));
+        assert!(deep <= 5 * shallow, "{calls} call(s) per function: 10 functions cost {shallow}, 40 cost {deep}");
+    }
+}
+
+/// Functions declared in the module, each calling the next `calls` times; the module calls the first.
+fn call_chain(functions: usize, calls: usize) -> String {
+    let mut source = String::from("module.exports = function () {};\n");
+    for index in 0..functions {
+        let next = format!("f{}();", index + 1).repeat(calls);
+        let _ = writeln!(source, "function f{index}() {{ exports.a{index} = {index}; {next} }}");
+    }
+    let _ = writeln!(source, "function f{functions}() {{}}\nf0();");
+    source
 }
 
 /// A walk past its budget is an error naming where the work ran out, not a partial answer.
@@ -171,7 +194,12 @@ fn a_walk_over_budget_is_an_error() {
         |_| true,
         |script| {
             let run = |budget| {
-                let facts = super::Facts { assigning_loops: Default::default(), bindings: Default::default(), budget };
+                let facts = super::Facts {
+                    assigning_loops: Default::default(),
+                    bindings: Default::default(),
+                    in_place: Default::default(),
+                    budget,
+                };
                 super::Walker::run(script, &|_| false, false, &facts).map(|outcome| outcome.walked.work)
             };
             let spent = run(usize::MAX).unwrap_or_default();
