@@ -12,7 +12,15 @@
 //!     gives byte-identical files to `fix`;
 //! (e) `clean/` and `shadowed/` fixtures produce no findings and no diff;
 //! (f) Node itself (`tests/oracle/shape.js`) loads the file before and after the fix: a behaviour-preserving fix
-//!     keeps the exported shape, a repair produces the shape the fixture declares.
+//!     keeps the exported shape, a repair produces the shape the fixture declares;
+//! (g) what an ES-module importer sees: `tests/oracle/esm_names.js` has Node `import()` the file before and after
+//!     the fix (as CommonJS, in a `"type": "commonjs"` package) and lists the module namespace's keys, the names
+//!     Node's cjs-module-lexer finds plus `default`. An untouched or behaviour-preserving fix keeps that set
+//!     identical; a repair may add names but never loses one.
+//!
+//! (f) and (g) run only on fixtures Node can load as CommonJS: not ES modules (`"oracle": false`), and not `.ts`
+//! files, which Node 20 does not run at all (it has no type stripping) and whose `import x = require()` and
+//! `export =` forms are not JavaScript.
 //!
 //! Each fixture declares what it expects on a line of its own, anywhere in its leading comments:
 //!
@@ -39,6 +47,7 @@ use similar::{Algorithm, DiffTag, TextDiff};
 const EXPORTFIX: &str = env!("CARGO_BIN_EXE_exportfix");
 const FIXTURES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 const ORACLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/shape.js");
+const ESM_ORACLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/esm_names.js");
 const DIRECTIVE: &str = "exportfix-fixture:";
 const BOM: char = '\u{feff}';
 
@@ -398,6 +407,9 @@ fn check_fixture(fixture: &Fixture, problems: &mut Vec<String>) -> Result<Option
         let before = oracle(&pristine.join(&fixture.name))?;
         let after_shape = oracle(&work.join(&fixture.name))?;
         check_shapes(fixture, &before, &after_shape, problems);
+        // (g) What an ES-module importer can name.
+        let (names_before, names_after) = esm_names(&pristine.join(&fixture.name), &work.join(&fixture.name))?;
+        check_esm_names(fixture, &names_before, &names_after, problems);
         Some((before, after_shape))
     } else {
         None
@@ -429,6 +441,30 @@ fn check_shapes(fixture: &Fixture, before: &Value, after: &Value, problems: &mut
                     problems
                         .push(format!("after the fix Node sees {after}, the fixture declares {declared}: {mismatch}"));
                 }
+            }
+        }
+    }
+}
+
+/// (g): a fix that keeps the module's behaviour keeps the names `import { x }` can take; a repair may add some,
+/// but an importer that named something before must still find it.
+fn check_esm_names(fixture: &Fixture, before: &BTreeSet<String>, after: &BTreeSet<String>, problems: &mut Vec<String>) {
+    let lost: Vec<&String> = before.difference(after).collect();
+    match fixture.declaration.behavior {
+        Behavior::Untouched | Behavior::Preserved => {
+            if before != after {
+                problems.push(format!(
+                    "the fix should keep the names an ES-module import sees:\n    before: {before:?}\n    after:  \
+                     {after:?}"
+                ));
+            }
+        }
+        Behavior::Repaired => {
+            if !lost.is_empty() {
+                problems.push(format!(
+                    "the repair loses names an ES-module import saw, {lost:?}:\n    before: {before:?}\n    after:  \
+                     {after:?}"
+                ));
             }
         }
     }
@@ -610,6 +646,39 @@ fn oracle(file: &Path) -> Result<Value, String> {
         return Err(format!("Node could not load {}: {shape}", file.display()));
     }
     Ok(shape)
+}
+
+/// The names an ES-module `import()` of each file sees (the namespace's keys), from `tests/oracle/esm_names.js`:
+/// one Node process for both files, with the environment cleared as for [`oracle`].
+fn esm_names(before: &Path, after: &Path) -> Result<(BTreeSet<String>, BTreeSet<String>), String> {
+    let output = Command::new("node")
+        .arg(ESM_ORACLE)
+        .arg(before)
+        .arg(after)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .map_err(|error| format!("cannot run node (the ES-module oracle needs it): {error}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let results: Vec<Value> = serde_json::from_str(stdout.trim())
+        .ok()
+        .filter(|results: &Vec<Value>| output.status.success() && results.len() == 2)
+        .ok_or_else(|| {
+            format!(
+                "the ES-module oracle gave no answer for {} and {} (exit {:?}): {stdout}{}",
+                before.display(),
+                after.display(),
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })?;
+    let names = |result: &Value, file: &Path| -> Result<BTreeSet<String>, String> {
+        match result["names"].as_array() {
+            Some(names) => Ok(names.iter().filter_map(|name| name.as_str().map(str::to_string)).collect()),
+            None => Err(format!("Node could not import {}: {result}", file.display())),
+        }
+    };
+    Ok((names(&results[0], before)?, names(&results[1], after)?))
 }
 
 fn read(path: &Path) -> Result<String, String> {
