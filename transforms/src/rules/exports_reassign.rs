@@ -119,6 +119,17 @@ mod tests {
                 // called at load.
                 Case::pass("exports = function main() {};\nif (typeof module === 'object') module.exports = exports;\n"),
                 Case::pass("exports = function main() {};\nfunction link() { module.exports = exports; }\nlink();\n"),
+                Case::pass("exports = function main() {};\ntypeof module === 'object' && (module.exports = exports);\n"),
+                Case::pass("exports = function main() {};\nif (typeof module != 'undefined' && module.exports) module.exports = exports;\n"),
+                // Loops that run their body: `do … while`, and loops left only by `break`.
+                Case::pass("exports = function main() {};\ndo { module.exports = exports; } while (false);\n"),
+                Case::pass("exports = function main() {};\nfor (;;) { module.exports = exports; break; }\n"),
+                Case::pass("exports = function main() {};\nwhile (true) { if (ready()) { module.exports = exports; break; } }\n"),
+                // A loop that may not run, and a function called twice, do not adopt on every path.
+                Case::unsafe_fix(
+                    "exports = function main() {};\nfor (var i = 0; i < n; i++) module.exports = exports;\n",
+                    "module.exports = function main() {};\nfor (var i = 0; i < n; i++) module.exports = module.exports;\n",
+                ),
                 Case::fix(
                     "exports = { a: 1 };\nexports.b = 2;\n",
                     "module.exports = { a: 1 };\nmodule.exports.b = 2;\n",

@@ -168,7 +168,7 @@ impl Walker<'_> {
 
     /// Whether a binding's value is surely an object (so truthy and not nullish): the initial exports object, or
     /// one an object literal, function or class created.
-    fn holds_object(&self, value: crate::model::Value) -> bool {
+    pub(super) fn holds_object(&self, value: crate::model::Value) -> bool {
         value == crate::model::value::INITIAL
             || matches!(value, crate::model::Value::Exact { id, fragile: false } if self.kinds.contains_key(&id))
     }

@@ -13,14 +13,16 @@ impl Walker<'_> {
         match statement {
             Stmt::While(loop_statement) => {
                 let label = self.pending_label.take();
-                self.walk_loop(label, loop_statement.span, |walker| {
+                let exit = if always_true(&loop_statement.test) { LoopExit::OnlyByBreak } else { LoopExit::AtHead };
+                self.walk_loop(label, loop_statement.span, exit, |walker| {
                     walker.eval_test(&loop_statement.test);
                     walker.walk_nested_statement(&loop_statement.body);
                 })
             }
             Stmt::DoWhile(loop_statement) => {
                 let label = self.pending_label.take();
-                self.walk_loop(label, loop_statement.span, |walker| {
+                let exit = if always_true(&loop_statement.test) { LoopExit::OnlyByBreak } else { LoopExit::AfterBody };
+                self.walk_loop(label, loop_statement.span, exit, |walker| {
                     walker.walk_nested_statement(&loop_statement.body);
                     walker.eval_test(&loop_statement.test);
                 })
@@ -34,7 +36,11 @@ impl Walker<'_> {
                     }
                     None => {}
                 }
-                self.walk_loop(label, loop_statement.span, |walker| {
+                let exit = match &loop_statement.test {
+                    Some(test) if !always_true(test) => LoopExit::AtHead,
+                    _ => LoopExit::OnlyByBreak,
+                };
+                self.walk_loop(label, loop_statement.span, exit, |walker| {
                     if let Some(test) = &loop_statement.test {
                         walker.eval_test(test);
                     }
@@ -47,7 +53,7 @@ impl Walker<'_> {
             Stmt::ForIn(loop_statement) => {
                 let label = self.pending_label.take();
                 self.eval(&loop_statement.right);
-                self.walk_loop(label, loop_statement.span, |walker| {
+                self.walk_loop(label, loop_statement.span, LoopExit::AtHead, |walker| {
                     walker.bind_for_head(&loop_statement.left);
                     walker.walk_nested_statement(&loop_statement.body);
                 });
@@ -55,7 +61,7 @@ impl Walker<'_> {
             Stmt::ForOf(loop_statement) => {
                 let label = self.pending_label.take();
                 self.eval(&loop_statement.right);
-                self.walk_loop(label, loop_statement.span, |walker| {
+                self.walk_loop(label, loop_statement.span, LoopExit::AtHead, |walker| {
                     walker.bind_for_head(&loop_statement.left);
                     walker.walk_nested_statement(&loop_statement.body);
                 });
@@ -119,6 +125,7 @@ impl Walker<'_> {
         &mut self,
         label: Option<swc_core::ecma::atoms::Atom>,
         span: Span,
+        exit: LoopExit,
         mut body: impl FnMut(&mut Self),
     ) {
         self.jumps.push(JumpTarget::new(JumpKind::Loop, label));
@@ -126,13 +133,13 @@ impl Walker<'_> {
         if !self.facts.assigning_loops.contains(&(span.lo.0, span.hi.0)) {
             body(self);
             self.land_continues(span);
-            self.join_into(entry, span);
+            self.leave_loop(exit, entry, span);
         } else if self.two_pass_loops >= MAX_TWO_PASS_NESTING {
             self.state = widened(entry, self.site(span));
             let head = self.state;
             body(self);
             self.land_continues(span);
-            self.join_into(head, span);
+            self.leave_loop(exit, head, span);
         } else {
             self.two_pass_loops += 1;
             let recording = self.recording;
@@ -146,10 +153,20 @@ impl Walker<'_> {
             let loop_entry = self.state;
             body(self);
             self.land_continues(span);
-            self.join_into(loop_entry, span);
+            self.leave_loop(exit, loop_entry, span);
             self.two_pass_loops -= 1;
         }
         self.land_breaks(span);
+    }
+
+    /// The state a loop falls out in (before its `break`s join), from the end of its last walked iteration and the
+    /// state at its head.
+    fn leave_loop(&mut self, exit: LoopExit, head: State, span: Span) {
+        match exit {
+            LoopExit::AtHead => self.join_into(head, span),
+            LoopExit::AfterBody => {}
+            LoopExit::OnlyByBreak => self.state = self.state.unreachable(),
+        }
     }
 
     /// `break`/`continue` at load time: the state goes to the target's exit (or next iteration) and the code after
@@ -188,6 +205,26 @@ impl Walker<'_> {
                 self.join_into(state, span);
             }
         }
+    }
+}
+
+/// Where a loop that ends normally leaves from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum LoopExit {
+    /// Its test, before any iteration or after one: `while`, `for`, `for … in`, `for … of`.
+    AtHead,
+    /// Its test after an iteration: `do … while`, whose body runs at least once.
+    AfterBody,
+    /// Never (`for (;;)`, `while (true)`): only a `break` (or `return`, `throw`) leaves it.
+    OnlyByBreak,
+}
+
+/// A loop test that is `true` whatever runs: `true`, or a non-zero number.
+fn always_true(test: &Expr) -> bool {
+    match crate::model::syntax::unparen(test) {
+        Expr::Lit(Lit::Bool(value)) => value.value,
+        Expr::Lit(Lit::Num(number)) => number.value != 0.0 && !number.value.is_nan(),
+        _ => false,
     }
 }
 

@@ -171,6 +171,12 @@ impl Walker<'_> {
                     _ => None,
                 }
             }
+            // `module.exports` holding an object, in both programs, is truthy.
+            Expr::Member(member) if self.is_module_exports(member) => {
+                let holds = self.holds_object(self.state.module_exports)
+                    && self.holds_object(self.state.rewritten_module_exports);
+                holds.then_some(true)
+            }
             _ => None,
         }
     }
@@ -215,11 +221,28 @@ impl Walker<'_> {
         match binary.op {
             BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::NullishCoalescing => {
                 let left = self.eval_flowing(&binary.left, flow);
+                // Whether the right operand runs, when the loader fixes the left one's truth.
+                let right_runs = match (binary.op, self.known_condition(&binary.left, 0)) {
+                    (BinaryOp::LogicalAnd, Some(truth)) => Some(truth),
+                    (BinaryOp::LogicalOr, Some(truth)) => Some(!truth),
+                    _ => None,
+                };
                 let before = self.state;
+                if right_runs == Some(false) {
+                    self.state = before.unreachable();
+                }
                 let right = self.eval_flowing(&binary.right, flow);
-                self.join_into(before, span);
-                let site = self.site(span);
-                left.join(right, site)
+                match right_runs {
+                    Some(true) => right,
+                    Some(false) => {
+                        self.state = before;
+                        left
+                    }
+                    None => {
+                        self.join_into(before, span);
+                        left.join(right, self.site(span))
+                    }
+                }
             }
             _ => {
                 // Long chains (`a + b + c + …`, minified string concatenations) nest to the left as deep as
