@@ -107,6 +107,11 @@ mod tests {
                     "function init() {\n  exports = { a: 1 };\n}\ninit();\n",
                     "function init() {\n  module.exports = { a: 1 };\n}\ninit();\n",
                 ),
+                // The call whose result is called starts where `init()` does: only `init()` runs `init`.
+                Case::fix(
+                    "function init() {\n  exports = { a: 1 };\n  return { go() {} };\n}\ninit().go();\n",
+                    "function init() {\n  module.exports = { a: 1 };\n  return { go() {} };\n}\ninit().go();\n",
+                ),
                 Case::unsafe_fix(
                     "function init() {\n  exports = { a: 1 };\n}\ninit();\ninit();\n",
                     "function init() {\n  module.exports = { a: 1 };\n}\ninit();\ninit();\n",

@@ -161,14 +161,22 @@ impl Walker<'_> {
     /// A call of a function declared in the module that runs only there (see [`super::in_place`]): its body is
     /// walked at the call, as load-time code.
     pub(super) fn walk_declared_call(&mut self, call: &CallExpr) -> bool {
-        let Some(function) = self.facts.in_place.calls.get(&call.span.lo.0).and_then(|index| {
-            match self.script.script.body.get(*index) {
-                Some(Stmt::Decl(Decl::Fn(declaration))) => Some(&declaration.function),
-                _ => None,
-            }
-        }) else {
+        let Callee::Expr(callee) = &call.callee else {
             return false;
         };
+        let Expr::Ident(name) = &**callee else {
+            return false;
+        };
+        let site = (call.span.lo.0, call.span.hi.0);
+        let Some(Stmt::Decl(Decl::Fn(declaration))) =
+            self.facts.in_place.calls.get(&site).and_then(|index| self.script.script.body.get(*index))
+        else {
+            return false;
+        };
+        if declaration.ident.sym != name.sym || declaration.ident.ctxt != name.ctxt {
+            return false;
+        }
+        let function = &declaration.function;
         for argument in &call.args {
             self.eval_argument(argument);
         }

@@ -19,8 +19,8 @@ use swc_core::ecma::visit::{Visit, VisitWith};
 /// The declarations that run in place, found before the walk.
 #[derive(Default)]
 pub(super) struct InPlace {
-    /// The call (by its span's start) that runs each such function, with the function's index in the module body.
-    pub(super) calls: HashMap<u32, usize>,
+    /// The call (by its span) that runs each such function, with the function's index in the module body.
+    pub(super) calls: HashMap<(u32, u32), usize>,
     /// The functions (by their span's start) walked at their call rather than where they are declared.
     pub(super) functions: HashSet<u32>,
 }
@@ -91,7 +91,7 @@ struct Frame {
 }
 
 struct Call {
-    site: u32,
+    site: (u32, u32),
     owner: Owner,
     in_loop: bool,
 }
@@ -127,7 +127,7 @@ impl Finder {
 
     /// The site of the one call that runs the candidate while the module loads, if it has exactly one and that
     /// call is reached from the module body through candidates only (none of them recursive).
-    fn runs_at_load(&self, index: usize) -> Option<u32> {
+    fn runs_at_load(&self, index: usize) -> Option<(u32, u32)> {
         let site = self.only_call(index)?.site;
         let mut seen = HashSet::new();
         let mut current = index;
@@ -216,7 +216,11 @@ impl Visit for Finder {
                     let frame = self.frames.last();
                     let owner = frame.map_or(Owner::Other, |frame| frame.owner);
                     let in_loop = frame.is_some_and(|frame| frame.loops > 0);
-                    self.calls.entry(index).or_default().push(Call { site: call.span.lo.0, owner, in_loop });
+                    self.calls.entry(index).or_default().push(Call {
+                        site: (call.span.lo.0, call.span.hi.0),
+                        owner,
+                        in_loop,
+                    });
                     call.args.visit_with(self);
                     return;
                 }
