@@ -33,8 +33,9 @@ impl Walker<'_> {
             self.assigned_at.entry(value.original).or_insert(whole.start);
             self.note_state();
         }
-        let links = linked_by_parent
-            || (!deferred && self.state.reachable && self.state.exports.same_as(self.state.module_exports));
+        // In code that never runs the state stays as it was; the idiom is judged on the value it would assign.
+        let exports_now = if self.state.reachable { self.state.exports } else { value.original };
+        let links = linked_by_parent || (!deferred && exports_now.same_as(self.state.module_exports));
         let edit_form = self.unless_module_shadowed(if links { edit_when_linked } else { edit_otherwise });
         let rewritten =
             if to_module_exports { self.state.rewritten_module_exports } else { self.state.rewritten_exports };
@@ -73,8 +74,8 @@ impl Walker<'_> {
             self.assigned_at.entry(value.original).or_insert(whole.start);
             self.note_state();
         }
-        let links = linked_by_parent
-            || (!deferred && self.state.reachable && self.state.exports.same_as(self.state.module_exports));
+        let module_exports_now = if self.state.reachable { self.state.module_exports } else { value.original };
+        let links = linked_by_parent || (!deferred && self.state.exports.same_as(module_exports_now));
         self.push_reference(Reference {
             id: range.start,
             target: Target::ModuleExports,
@@ -212,7 +213,8 @@ impl Walker<'_> {
         // Where the statement cannot go, `exports = module.exports;` becomes the harmless
         // `module.exports = module.exports;`. A relink to a declared binding (`exports = api;` after
         // `module.exports = api;`) reads a variable the linked value was already read from: it goes whole too.
-        let reads_declared = matches!(unparen(&assign.right), Expr::Ident(name) if name.ctxt != self.script.unresolved);
+        let reads_declared = matches!(unparen(&assign.right),
+            Expr::Ident(name) if name.ctxt != self.script.unresolved && !self.is_exports(name));
         let linked = if is_whole_statement && (self.module_exports_member(&assign.right).is_some() || reads_declared) {
             self.delete_statement(self.list_statement, "exports")
         } else if is_whole_statement && starts_a_declaration(&assign.right) {
