@@ -624,16 +624,21 @@ fn git_apply(dir: &Path, patch: &[u8]) -> Result<(), String> {
     }
 }
 
-/// The exported shape Node sees, from `tests/oracle/shape.js`. The environment is cleared so that modules reading
-/// `process.env` at load time export the same values on every machine.
-fn oracle(file: &Path) -> Result<Value, String> {
-    let output = Command::new("node")
-        .arg(ORACLE)
-        .arg(file)
+/// Runs one of the Node oracles on files. The environment is cleared so that modules reading `process.env` at load
+/// time export the same values on every machine.
+fn run_node(script: &str, files: &[&Path]) -> Result<Output, String> {
+    Command::new("node")
+        .arg(script)
+        .args(files)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .output()
-        .map_err(|error| format!("cannot run node (the oracle needs it): {error}"))?;
+        .map_err(|error| format!("cannot run node (the oracle {script} needs it): {error}"))
+}
+
+/// The exported shape Node sees, from `tests/oracle/shape.js`.
+fn oracle(file: &Path) -> Result<Value, String> {
+    let output = run_node(ORACLE, &[file])?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let shape: Value = serde_json::from_str(stdout.trim()).map_err(|error| {
         format!(
@@ -651,14 +656,7 @@ fn oracle(file: &Path) -> Result<Value, String> {
 /// The names an ES-module `import()` of each file sees (the namespace's keys), from `tests/oracle/esm_names.js`:
 /// one Node process for both files, with the environment cleared as for [`oracle`].
 fn esm_names(before: &Path, after: &Path) -> Result<(BTreeSet<String>, BTreeSet<String>), String> {
-    let output = Command::new("node")
-        .arg(ESM_ORACLE)
-        .arg(before)
-        .arg(after)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .output()
-        .map_err(|error| format!("cannot run node (the ES-module oracle needs it): {error}"))?;
+    let output = run_node(ESM_ORACLE, &[before, after])?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let results: Vec<Value> = serde_json::from_str(stdout.trim())
         .ok()

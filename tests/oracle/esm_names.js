@@ -22,32 +22,7 @@ const path = require('path');
 const Module = require('module');
 const { pathToFileURL } = require('url');
 
-/** A value that tolerates whatever module code does with a dependency at load time (see shape.js). */
-function makeStub() {
-  const children = new Map();
-  const target = function requireStub() {};
-  return new Proxy(target, {
-    get(object, property, receiver) {
-      if (Object.prototype.hasOwnProperty.call(object, property) && property !== 'prototype' &&
-          property !== 'name' && property !== 'length') {
-        return Reflect.get(object, property, receiver);
-      }
-      if (property === Symbol.toPrimitive) return (hint) => (hint === 'number' ? 0 : '');
-      if (property === Symbol.iterator) return function* emptyIterator() {};
-      if (property === 'then') return undefined; // not a thenable
-      if (property === 'toString' || property === 'valueOf' || property === 'toJSON') return () => '';
-      if (typeof property === 'symbol') return undefined;
-      if (!children.has(property)) children.set(property, makeStub());
-      return children.get(property);
-    },
-    apply() {
-      return makeStub();
-    },
-    construct() {
-      return makeStub();
-    },
-  });
-}
+const { makeStub } = require('./shape.js');
 
 // `import()` of a CommonJS file runs it through the CommonJS loader, and the module's own `require` calls
 // `Module._load` with the module as parent: answer those with stubs, and let everything else through (the
@@ -56,7 +31,7 @@ const originalLoad = Module._load;
 const stubCache = new Map();
 Module._load = function load(request, parent, isMain) {
   if (parent && typeof request === 'string' && !Module.isBuiltin(request)) {
-    if (!stubCache.has(request)) stubCache.set(request, makeStub());
+    if (!stubCache.has(request)) stubCache.set(request, makeStub(request));
     return stubCache.get(request);
   }
   return originalLoad.call(this, request, parent, isMain);

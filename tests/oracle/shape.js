@@ -180,4 +180,6 @@ function main() {
   process.exit(status);
 }
 
-main();
+// Run as a script it loads the file it is given; required (tests/oracle/esm_names.js) it lends its stub.
+if (require.main === module) main();
+else module.exports = { makeStub };
