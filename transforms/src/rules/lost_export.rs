@@ -194,10 +194,91 @@ mod tests {
                     "module.exports = function () {};\nexports['x-y'] = 1;\n",
                     "module.exports = function () {};\nmodule.exports['x-y'] = 1;\n",
                 ),
-                // Defined properties are read-only by default: moving definitions and writes together may throw.
+                // A definition lands when the new value is known and the key is definable on it (in node, a
+                // function's `name` and `length` are configurable; its `prototype`, and a sloppy function's
+                // `arguments` and `caller`, are not), and no other write of the file targets that key.
+                Case::fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'version', { value: '1', enumerable: true });\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'version', { value: '1', enumerable: true });\n",
+                ),
+                Case::fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'name', { value: 'mw' });\nexports.b = 1;\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'name', { value: 'mw' });\nmodule.exports.b = 1;\n",
+                ),
+                Case::fix(
+                    "class Api {}\nmodule.exports = Api;\nObject.defineProperty(exports, 'length', { value: 2 });\n",
+                    "class Api {}\nmodule.exports = Api;\nObject.defineProperty(module.exports, 'length', { value: 2 });\n",
+                ),
                 Case::unsafe_fix(
                     "module.exports = new Foo();\nObject.defineProperty(exports, 'a', { value: 1 });\n",
                     "module.exports = new Foo();\nObject.defineProperty(module.exports, 'a', { value: 1 });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'prototype', { value: {}, enumerable: true });\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'prototype', { value: {}, enumerable: true });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'caller', { value: 1 });\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'caller', { value: 1 });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = class Api {};\nObject.defineProperty(exports, 'prototype', { value: {} });\n",
+                    "module.exports = class Api {};\nObject.defineProperty(module.exports, 'prototype', { value: {} });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = { version: '0' };\nObject.defineProperty(exports, 'version', { value: '1' });\n",
+                    "module.exports = { version: '0' };\nObject.defineProperty(module.exports, 'version', { value: '1' });\n",
+                ),
+                // A defined property is read-only unless said otherwise: another write of its key, through any
+                // name, or of a key not named, may land on it and throw.
+                Case::unsafe_fix(
+                    "'use strict';\nmodule.exports = function main() {};\nObject.defineProperty(exports, 'version', { value: '1' });\nexports.version = '2';\n",
+                    "'use strict';\nmodule.exports = function main() {};\nObject.defineProperty(module.exports, 'version', { value: '1' });\nmodule.exports.version = '2';\n",
+                ),
+                Case::unsafe_fix(
+                    "'use strict';\nfunction main() {}\nmodule.exports = main;\nObject.defineProperty(main, 'version', { value: '1' });\nexports.version = '2';\n",
+                    "'use strict';\nfunction main() {}\nmodule.exports = main;\nObject.defineProperty(main, 'version', { value: '1' });\nmodule.exports.version = '2';\n",
+                ),
+                Case::unsafe_fix(
+                    "'use strict';\nmodule.exports = function main() { main.version = '2'; };\nObject.defineProperty(exports, 'version', { value: '1' });\n",
+                    "'use strict';\nmodule.exports = function main() { main.version = '2'; };\nObject.defineProperty(module.exports, 'version', { value: '1' });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'version', { value: '1' });\ncache[key] = 1;\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'version', { value: '1' });\ncache[key] = 1;\n",
+                ),
+                // `Object.assign` from an object literal of plain keys is one plain write per key.
+                Case::fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { a: 1, b: 2 });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { a: 1, b: 2 });\n",
+                ),
+                Case::fix(
+                    "const api = { a: 1 };\nmodule.exports = api;\nObject.assign(exports, { b: 2, 'c-d': 3, e() {} });\n",
+                    "const api = { a: 1 };\nmodule.exports = api;\nObject.assign(module.exports, { b: 2, 'c-d': 3, e() {} });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { name: 'x' });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { name: 'x' });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = { a: 0 };\nObject.assign(exports, { a: 1 });\n",
+                    "module.exports = { a: 0 };\nObject.assign(module.exports, { a: 1 });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { ...extra });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { ...extra });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { get a() { return 1; } });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { get a() { return 1; } });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { [key]: 1 });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { [key]: 1 });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, helpers);\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, helpers);\n",
                 ),
                 Case::fix(
                     "module.exports = {};\nObject.assign(exports, { a: 1 });\n",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::budget::TooComplex;
 use crate::diagnostic::{Applicability, Edit};
-use crate::model::{EditForm, ExportModel, RefId, Reference, Target, Trace, Usage};
+use crate::model::{EditForm, ExportModel, KeyWrites, RefId, Reference, Target, Trace, Usage, WriteCall};
 
 pub struct RewritePlan {
     /// Writes through `exports` that are lost today and that no rewrite can rescue: they run before
@@ -51,8 +51,9 @@ impl RewritePlan {
         };
         let edits = edits_for(&trace, &rewritten);
         let preserving = !trace.opaque && preserves(&trace, &rewritten);
-        let refused_write =
-            rescued_writes(&trace, &rewritten).find_map(|write| trace.accepts_rescued_write(write).err());
+        let refused_write = rescued_writes(&trace, &rewritten)
+            .find_map(|write| trace.accepts_rescued_write(write).err())
+            .or_else(|| defined_key_collision(&trace, &model.key_writes, &rewritten));
         let repairs_cleanly = !trace.opaque
             && !trace.escapes
             && refused_write.is_none()
@@ -88,6 +89,25 @@ fn rescued_writes<'t>(trace: &'t Trace, rewritten: &'t HashSet<RefId>) -> impl I
             && matches!(reference.usage, Usage::PropertyWrite { .. })
             && trace.reaches_original(reference) == Some(false)
     })
+}
+
+/// Why a write or delete the rewrite moves onto another object may meet a property defined with
+/// `Object.defineProperty` there (read-only unless said otherwise) or, moving a definition, a write of its key: either
+/// may then throw. Keys are compared over every write in the file, through any name (see [`KeyWrites`]).
+fn defined_key_collision(trace: &Trace, key_writes: &KeyWrites, rewritten: &HashSet<RefId>) -> Option<String> {
+    trace
+        .references
+        .iter()
+        .filter(|reference| matches!(reference.usage, Usage::PropertyWrite { .. } | Usage::PropertyDelete { .. }))
+        .filter(|reference| !sees_same(trace, reference, rewritten))
+        .find_map(|reference| {
+            let defines = trace.write_calls.get(&reference.id) == Some(&WriteCall::Define);
+            let keys = match &reference.usage {
+                Usage::PropertyDelete { property } => vec![property.as_deref()],
+                _ => trace.written_keys(reference),
+            };
+            keys.into_iter().find_map(|key| key_writes.collision(key, defines))
+        })
 }
 
 /// The same reference in another walk of the same program: walks record references in the same order.
@@ -134,11 +154,6 @@ fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
 }
 
 fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_rewritten: bool) -> bool {
-    // A property defined with `Object.defineProperty` is read-only unless said otherwise: a write moved onto the
-    // object that holds it may throw. Which names collide is not followed; any definition makes repairs unsafe.
-    if trace.defines_properties {
-        return false;
-    }
     // Once a lost write lands on the export, code that reads the export while the module loads may read it and
     // take another path (`module.exports.b || (module.exports.parse = …)`).
     let moves_writes = rescued_writes(trace, rewritten).next().is_some();
