@@ -77,10 +77,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
 /// The violation for one lost write: why it is lost, and what the rewrite can do about it.
 fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
     let trace = &context.model.original;
-    let Usage::PropertyWrite { property } = &reference.usage else {
-        unreachable!("lost_writes yields property writes only");
-    };
-    let name = property.as_deref().map_or_else(|| "this property".to_owned(), |name| format!("`{name}`"));
+    let name = subject(&trace.written_keys(reference));
     let target = if reference.deferred { trace.end.exports } else { reference.original };
     // The assignment that gives `module.exports` its final value on the paths that run this write.
     let replaced_on =
@@ -105,13 +102,13 @@ fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
             // later assignment replaces on every path, so "before" names that assignment.
             message: if lost_to_module_exports {
                 format!(
-                    "{name} is written through `exports` before {cause}, so it is never exported; \
+                    "{name} written through `exports` before {cause}, so it is never exported; \
                      no rewrite can rescue it: move it after that line or add it to the new value"
                 )
             } else {
                 let replaced = replaced_on.map_or_else(String::new, |line| format!(" on line {line}"));
                 format!(
-                    "{name} is written through `exports`, but {cause}, so it is never exported; \
+                    "{name} written through `exports`, but {cause}, so it is never exported; \
                      no rewrite can rescue it: `module.exports` is replaced{replaced} after it runs \
                      (move it after that line or add it to the new value)"
                 )
@@ -124,13 +121,23 @@ fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
             range: reference.range.clone(),
             message: match &context.plan.refused_write {
                 Some(reason) => format!(
-                    "{name} is written through `exports`, but {cause}, so it is never exported; \
+                    "{name} written through `exports`, but {cause}, so it is never exported; \
                      the fix is unsafe: {reason}"
                 ),
-                None => format!("{name} is written through `exports`, but {cause}, so it is never exported"),
+                None => format!("{name} written through `exports`, but {cause}, so it is never exported"),
             },
             fix: Some((FIX_TITLE, context.plan.repair_applicability(context.model.original.probes_environment))),
         }
+    }
+}
+
+/// What a write writes, with its verb: "`a` is", "`on`, `off` and `emit` are" (an `Object.assign`).
+fn subject(keys: &[Option<&str>]) -> String {
+    let named: Option<Vec<String>> = keys.iter().map(|key| key.map(|key| format!("`{key}`"))).collect();
+    match named.as_deref() {
+        Some([one]) => format!("{one} is"),
+        Some([init @ .., last]) if !init.is_empty() => format!("{} and {last} are", init.join(", ")),
+        _ => "this property is".to_owned(),
     }
 }
 
@@ -351,6 +358,29 @@ mod tests {
         assert!(!lost.message.contains("before"), "{}", lost.message);
         assert!(lost.message.contains("rebound on line 1"), "{}", lost.message);
         assert!(lost.message.contains("replaced on line 3 after it runs"), "{}", lost.message);
+    }
+
+    /// An unsafe repair of a definition or an `Object.assign` says why; `Object.assign` names the keys it copies.
+    #[test]
+    fn definitions_and_assigns_say_what_and_why() {
+        let message = |source: &str| {
+            let findings = crate::rules::table::findings(source);
+            let lost = findings.iter().find(|finding| finding.rule.as_str() == "lost-export").expect("a lost write");
+            lost.message.clone()
+        };
+        let assigned =
+            message("module.exports = function main() {};\nObject.assign(exports, { on: 1, off: 2, emit: 3 });\n");
+        assert!(assigned.starts_with("`on`, `off` and `emit` are written"), "{assigned}");
+        let collides = message(
+            "module.exports = function main() {};\nObject.defineProperty(exports, 'v', { value: 1 });\nexports.v = 2;\n",
+        );
+        assert!(collides.contains("the fix is unsafe: `v` is defined with `Object.defineProperty`"), "{collides}");
+        let prototype = message(
+            "module.exports = function main() {};\nObject.defineProperty(exports, 'prototype', { value: 1 });\n",
+        );
+        assert!(prototype.contains("whose `prototype` cannot be redefined"), "{prototype}");
+        let unknown = message("module.exports = function main() {};\nObject.assign(exports, helpers);\n");
+        assert!(unknown.contains("`Object.assign` copies keys the engine cannot list"), "{unknown}");
     }
 
     #[test]
