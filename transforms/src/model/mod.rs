@@ -20,6 +20,7 @@ use crate::budget::TooComplex;
 use crate::parse::ResolvedScript;
 pub use gate::{answers_before_and_after_resolution, may_use_exports, may_use_exports_unresolved};
 pub use key_writes::KeyWrites;
+pub use scope::ModuleShadow;
 pub use value::{State, Value};
 
 /// The object `exports` and `module.exports` both start as.
@@ -368,6 +369,11 @@ impl<'a> ExportModel<'a> {
         let walked = walker::walk(script, &facts, &|_| false).map_err(|offset| too_complex(script, offset))?;
         let key_writes = KeyWrites::of(&script.script.body);
         Ok(ExportModel { script, facts, original: walked.trace, key_writes, unanalysable: walked.unanalysable })
+    }
+
+    /// What makes `module` at this offset something other than the module, if anything does.
+    pub fn module_shadow_at(&self, offset: usize) -> Option<ModuleShadow> {
+        scope::module_shadow_at(&self.script.script.body, offset, &|pos| self.script.offset(pos))
     }
 
     /// Walks the program as if the `exports` references for which `rewrite` holds were `module.exports`.

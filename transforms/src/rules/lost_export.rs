@@ -119,12 +119,16 @@ fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
         Violation {
             rule: RuleId::LostExport,
             range: reference.range.clone(),
-            message: match &context.plan.refused_write {
-                Some(reason) => format!(
+            message: match (&context.plan.refused_write, context.plan.why_no_edits(&|offset| context.line(offset))) {
+                (_, Some(reason)) if context.plan.edits.is_none() => format!(
+                    "{name} written through `exports`, but {cause}, so it is never exported; there is no fix: \
+                     {reason}"
+                ),
+                (Some(reason), _) => format!(
                     "{name} written through `exports`, but {cause}, so it is never exported; \
                      the fix is unsafe: {reason}"
                 ),
-                None => format!("{name} written through `exports`, but {cause}, so it is never exported"),
+                _ => format!("{name} written through `exports`, but {cause}, so it is never exported"),
             },
             fix: Some((FIX_TITLE, context.plan.repair_applicability(context.model.original.probes_environment))),
         }
@@ -381,6 +385,31 @@ mod tests {
         assert!(prototype.contains("whose `prototype` cannot be redefined"), "{prototype}");
         let unknown = message("module.exports = function main() {};\nObject.assign(exports, helpers);\n");
         assert!(unknown.contains("`Object.assign` copies keys the engine cannot list"), "{unknown}");
+    }
+
+    /// A write with no fix because `module` is not the module's there says so, rather than offering nothing.
+    #[test]
+    fn no_fix_under_a_shadowed_module_says_why() {
+        let message = |source: &str| {
+            let findings = crate::rules::table::findings(source);
+            let lost = findings.iter().find(|finding| finding.rule.as_str() == "lost-export").expect("a lost write");
+            assert!(lost.fix.is_none(), "{lost:?}");
+            lost.message.clone()
+        };
+        let named = message(
+            "module.exports = function Router() {};\nvar init = function module() { exports.loaded = true; };\ninit();\n",
+        );
+        assert!(
+            named.contains(
+                "there is no fix: inside the function named `module` (line 2), `module` is that function, \
+                            so `module.exports` there would be undefined"
+            ),
+            "{named}"
+        );
+        let class = message("module.exports = {};\nvar C = class module { static { exports.x = 1; } };\n");
+        assert!(class.contains("inside the class named `module` (line 2)"), "{class}");
+        let parameter = message("module.exports = {};\n[1].forEach(function (module) {\n  exports.x = 1;\n});\n");
+        assert!(parameter.contains("in the scope starting on line 2, `module` is a local name"), "{parameter}");
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::budget::TooComplex;
 use crate::diagnostic::{Applicability, Edit};
-use crate::model::{EditForm, ExportModel, KeyWrites, RefId, Reference, Target, Trace, Usage, WriteCall};
+use crate::model::{
+    AssignForm, EditForm, ExportModel, KeyWrites, ModuleShadow, RefId, Reference, Target, Trace, Usage, WriteCall,
+};
 
 pub struct RewritePlan {
     /// Writes through `exports` that are lost today and that no rewrite can rescue: they run before
@@ -15,6 +17,9 @@ pub struct RewritePlan {
     pub unrescuable: HashSet<RefId>,
     /// The edits, sorted; `None` when some reference cannot be expressed as a text edit or nothing is rewritten.
     pub edits: Option<Arc<[Edit]>>,
+    /// The first reference to be rewritten that no text edit can express (its usage, and what shadows `module`
+    /// there): why there are no edits. See [`RewritePlan::why_no_edits`].
+    inexpressible: Option<(Usage, Option<ModuleShadow>)>,
     /// The rewrite changes nothing any reference sees nor what the module exports.
     pub preserving: bool,
     /// The rewrite changes only what a repair must: every lost write now lands on the exported object, every write
@@ -50,6 +55,11 @@ impl RewritePlan {
             (rewritten, trace)
         };
         let edits = edits_for(&trace, &rewritten);
+        let inexpressible = trace
+            .references
+            .iter()
+            .find(|reference| rewritten.contains(&reference.id) && reference.edit_form == EditForm::Impossible)
+            .map(|reference| (reference.usage.clone(), model.module_shadow_at(reference.range.start)));
         let preserving = !trace.opaque && preserves(&trace, &rewritten);
         let refused_write = rescued_writes(&trace, &rewritten)
             .find_map(|write| trace.accepts_rescued_write(write).err())
@@ -58,7 +68,40 @@ impl RewritePlan {
             && !trace.escapes
             && refused_write.is_none()
             && repairs(&trace, &rewritten, unrescuable.is_empty());
-        Ok(RewritePlan { unrescuable, edits, preserving, repairs_cleanly, refused_write })
+        Ok(RewritePlan { unrescuable, edits, inexpressible, preserving, repairs_cleanly, refused_write })
+    }
+
+    /// Why the file's findings have no fix although its `exports` were to be rewritten; `line` gives an offset's
+    /// line.
+    pub fn why_no_edits(&self, line: &dyn Fn(usize) -> usize) -> Option<String> {
+        let (usage, shadow) = self.inexpressible.as_ref()?;
+        Some(match (shadow, usage) {
+            (Some(ModuleShadow::FunctionName(at)), _) => format!(
+                "inside the function named `module` (line {}), `module` is that function, so `module.exports` there \
+                 would be undefined",
+                line(*at)
+            ),
+            (Some(ModuleShadow::ClassName(at)), _) => format!(
+                "inside the class named `module` (line {}), `module` is that class, so `module.exports` there would \
+                 not be the module's exports",
+                line(*at)
+            ),
+            (Some(ModuleShadow::Declared(at)), _) => format!(
+                "in the scope starting on line {}, `module` is a local name, so `module.exports` there would not be \
+                 the module's exports",
+                line(*at)
+            ),
+            (None, Usage::Assign(AssignForm::Pattern)) => {
+                "`exports` is assigned by destructuring or a loop head, which no edit can rewrite".to_owned()
+            }
+            (None, Usage::Assign(AssignForm::FunctionDeclaration)) => {
+                "`function exports` declares it, which no edit can rewrite".to_owned()
+            }
+            (None, Usage::Assign(AssignForm::VarInit | AssignForm::VarDeclaration)) => {
+                "its `var exports` declaration cannot be rewritten or deleted safely".to_owned()
+            }
+            (None, _) => "some `exports` cannot be rewritten to `module.exports` by a text edit".to_owned(),
+        })
     }
 
     /// The applicability of a repair, given whether the rule at hand has a reason of its own to doubt it.
