@@ -2,7 +2,7 @@
 
 use swc_core::common::SyntaxContext;
 use swc_core::ecma::ast::*;
-use swc_core::ecma::visit::{Visit, VisitWith};
+use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 /// Whether the script's top level declares `name` with `let`, `const` or `class` (a binding of its own).
 pub(super) fn declares_lexically(body: &[Stmt], name: &str, top_level: SyntaxContext) -> bool {
@@ -226,4 +226,39 @@ pub(crate) fn module_shadow_at(
     let mut finder = Finder { offset, offset_of, found: None };
     body.visit_with(&mut finder);
     finder.found
+}
+
+/// Removes TypeScript's `declare` forms (`declare var exports: any;`, `declare function module(): void;`,
+/// `export declare …` in a namespace) from every statement list: they run no code and bind no value, yet swc's
+/// resolver binds their names like values, which would make the module's `exports` or `module` look shadowed in
+/// their scope. Every other statement keeps its place in the text.
+pub(crate) fn drop_declare_forms(script: &mut Script) {
+    struct Dropper;
+    impl VisitMut for Dropper {
+        fn visit_mut_stmts(&mut self, statements: &mut Vec<Stmt>) {
+            statements
+                .retain(|statement| !matches!(statement, Stmt::Decl(declaration) if is_declare_form(declaration)));
+            statements.visit_mut_children_with(self);
+        }
+        fn visit_mut_module_items(&mut self, items: &mut Vec<ModuleItem>) {
+            items.retain(|item| match item {
+                ModuleItem::Stmt(Stmt::Decl(declaration)) => !is_declare_form(declaration),
+                ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(export)) => !is_declare_form(&export.decl),
+                _ => true,
+            });
+            items.visit_mut_children_with(self);
+        }
+    }
+    script.visit_mut_with(&mut Dropper);
+}
+
+fn is_declare_form(declaration: &Decl) -> bool {
+    match declaration {
+        Decl::Var(declaration) => declaration.declare,
+        Decl::Fn(function) => function.declare,
+        Decl::Class(class) => class.declare,
+        Decl::TsEnum(enumeration) => enumeration.declare,
+        Decl::TsModule(module) => module.declare,
+        Decl::TsInterface(_) | Decl::TsTypeAlias(_) | Decl::Using(_) => false,
+    }
 }
