@@ -26,7 +26,8 @@ pub struct RewritePlan {
     /// that landed still does, and no other reference sees anything different.
     pub repairs_cleanly: bool,
     /// Why a write the repair rescues may not land as it reads (a read-only `name`, a getter, a value that may be
-    /// a primitive): the repair is then unsafe, and findings say why.
+    /// a primitive), or why a write or definition it moves may meet a definition or write of the same key: the
+    /// repair is then unsafe, and findings say why.
     pub refused_write: Option<String>,
 }
 
