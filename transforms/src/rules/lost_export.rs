@@ -338,6 +338,20 @@ mod tests {
                     "function colors(s) { return s; }\nmodule.exports = colors;\n['red'].forEach(function (n) {\n  exports[n] = colors;\n});\n",
                     "function colors(s) { return s; }\nmodule.exports = colors;\n['red'].forEach(function (n) {\n  module.exports[n] = colors;\n});\n",
                 ),
+                // TypeScript types and `declare` forms bind no value, in any scope: `exports` and `module` there
+                // are still the module's.
+                Case::fix(
+                    "module.exports = function main() {};\nfunction f() {\n  interface exports { a: number }\n  exports.a = 1;\n}\nf();\n",
+                    "module.exports = function main() {};\nfunction f() {\n  interface exports { a: number }\n  module.exports.a = 1;\n}\nf();\n",
+                )
+                .typescript(),
+                Case::fix(
+                    "module.exports = function main() {};\nnamespace N {\n  export declare var exports: any;\n  declare const module: any;\n  exports.a = 1;\n}\n",
+                    "module.exports = function main() {};\nnamespace N {\n  export declare var exports: any;\n  declare const module: any;\n  module.exports.a = 1;\n}\n",
+                )
+                .typescript(),
+                Case::pass("module.exports = function main() {};\nfunction f(exports: any) {\n  type module = 1;\n  exports.a = 1;\n}\n")
+                    .typescript(),
                 Case::pass("exports.a = 1;\nmodule.exports.b = 2;\n"),
                 Case::pass("exports.a = 1;\n"),
                 Case::pass("Object.defineProperty(exports, '__esModule', { value: true });\nmodule.exports = F;\n"),
