@@ -13,7 +13,7 @@ use swc_core::ecma::parser::{lexer::Lexer, EsSyntax, Parser, StringInput, Syntax
 use swc_core::ecma::transforms::base::resolver;
 
 use crate::budget::{check_resolver_cost, TooComplex};
-use crate::model::scope::bound_identifiers;
+use crate::model::scope::{bound_identifiers, drop_declare_forms};
 use crate::source_type::SourceType;
 use crate::text::LineIndex;
 
@@ -162,15 +162,21 @@ fn parse_located(source: &str, source_type: SourceType) -> Result<Parsed<(Script
     }
     // swc's parser panics on a few malformed inputs (`<a:b.c` in the JSX fallback): that is a syntax error too.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_program(body, source_type))) {
-        Ok(Ok((Parsed::Script(script), recoverable))) => match redeclared_wrapper_parameter(&script) {
-            Some((name, position)) => {
-                let offset = (position as usize).saturating_sub(1) + bom_len;
-                let (line, column) = LineIndex::new(source).line_column(offset.min(source.len()));
-                let message = format!("Identifier '{name}' has already been declared (the module wrapper's parameter)");
-                Err(SyntaxError { message, offset, line, column })
+        Ok(Ok((Parsed::Script(mut script), recoverable))) => {
+            if source_type.is_typescript() {
+                drop_declare_forms(&mut script);
             }
-            None => Ok(Parsed::Script((script, recoverable))),
-        },
+            match redeclared_wrapper_parameter(&script) {
+                Some((name, position)) => {
+                    let offset = (position as usize).saturating_sub(1) + bom_len;
+                    let (line, column) = LineIndex::new(source).line_column(offset.min(source.len()));
+                    let message =
+                        format!("Identifier '{name}' has already been declared (the module wrapper's parameter)");
+                    Err(SyntaxError { message, offset, line, column })
+                }
+                None => Ok(Parsed::Script((script, recoverable))),
+            }
+        }
         Ok(Ok((Parsed::EsModule, _))) => Ok(Parsed::EsModule),
         Ok(Err(failure)) => Err(locate(source, bom_len, failure)),
         Err(_) => {

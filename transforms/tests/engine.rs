@@ -323,6 +323,8 @@ fn type_only_declarations_shadow_nothing() {
         "interface exports { a: number }\nexports = function () {};\n",
         "type exports = { a: number };\nexports = function () {};\n",
         "declare var exports: any;\nexports = function () {};\n",
+        "declare let exports: any;\nexports = function () {};\n",
+        "declare class module {}\nexports = function () {};\n",
     ] {
         assert_eq!(rules(source, SourceType::TypeScript), vec!["exports-reassign"], "{source}");
     }
@@ -344,4 +346,50 @@ fn typescript_import_equals_and_export_assignment_are_commonjs() {
     // With any other import or export it stays an ES module.
     let mixed = "import fs = require('fs');\nexport const a = 1;\n";
     assert_eq!(analyze(mixed, SourceType::TypeScript, &Settings::default()).unwrap(), Analysis::EsModule);
+}
+
+/// The same inside functions, blocks and namespaces: a type or a `declare` form named `exports` or `module` binds no
+/// value, so the module's `exports` is still seen, and still rewritten to `module.exports`.
+#[test]
+fn type_only_declarations_shadow_nothing_in_nested_scopes() {
+    let lost = "module.exports = function main() {};\n";
+    let mut failures = Vec::new();
+    for (scope_open, scope_close) in
+        [("function f() {\n", "}\nf();\n"), ("{\n", "}\n"), ("(() => {\n", "})();\n"), ("namespace N {\n", "}\n")]
+    {
+        for declaration in [
+            "interface exports { a: number }",
+            "type exports = { a: number };",
+            "declare var exports: any;",
+            "declare let exports: any;",
+            "declare function exports(): void;",
+            "declare class exports {}",
+            "declare enum exports { A }",
+            "declare namespace exports { }",
+            "interface module { a: number }",
+            "type module = number;",
+            "declare var module: any;",
+            "declare function module(): void;",
+            "declare class module {}",
+            "declare namespace module { }",
+        ] {
+            let source = format!("{lost}{scope_open}  {declaration}\n  exports.version = '1';\n{scope_close}");
+            let expected = source.replace("  exports.version", "  module.exports.version");
+            let fixed = fix(&source, SourceType::TypeScript, &Settings::default(), false);
+            match fixed {
+                Ok(fixed) if fixed.fixed.as_deref() == Some(expected.as_str()) => {}
+                other => failures.push(format!("{scope_open:?} {declaration}: {other:?}")),
+            }
+        }
+    }
+    // In a namespace, an exported `declare` form binds no value either.
+    for declaration in ["export declare var exports: any;", "export declare const module: any;"] {
+        let source = format!("{lost}namespace N {{\n  {declaration}\n  exports.version = '1';\n}}\n");
+        let expected = source.replace("  exports.version", "  module.exports.version");
+        match fix(&source, SourceType::TypeScript, &Settings::default(), false) {
+            Ok(fixed) if fixed.fixed.as_deref() == Some(expected.as_str()) => {}
+            other => failures.push(format!("namespace {declaration}: {other:?}")),
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
 }

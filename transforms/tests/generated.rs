@@ -99,6 +99,13 @@ const LEAVES: &[&str] = &[
     "Object.defineProperty(module.exports, \"K\", { enumerable: true, value: V });",
     "Object.assign(exports, { K: V });",
     "Object.assign(module.exports, { K: V });",
+    "Object.defineProperty(exports, \"K\", { value: V });",
+    "Object.defineProperty(exports, \"K\", { enumerable: true, value: V });",
+    "Object.defineProperty(exports, \"name\", { value: V });",
+    "Object.defineProperty(exports, \"prototype\", { enumerable: true, value: V });",
+    "Object.assign(exports, { K: V, b: W });",
+    "Object.assign(exports, { name: V });",
+    "held.K = V;",
     "if (typeof exports === \"object\") exports.K = V;",
     "if (typeof module === \"object\" && module.exports) module.exports = V;",
     "var held = exports.K;",
@@ -138,6 +145,8 @@ const LEAVES: &[&str] = &[
 
 /// The statements most modules are made of, drawn more often so that many programs have something to fix.
 const COMMON_LEAVES: &[&str] = &[
+    "Object.defineProperty(exports, \"K\", { enumerable: true, value: V });",
+    "Object.assign(exports, { K: V, b: W });",
     "exports.K = V;",
     "module.exports.K = V;",
     "exports = V;",

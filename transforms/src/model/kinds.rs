@@ -103,7 +103,53 @@ impl ObjectKind {
             ObjectKind::Class { .. } => Ok(()),
         }
     }
+
+    /// `Ok` when `Object.defineProperty` of `key` on such an object surely succeeds and defines a property nothing
+    /// else set (an own `name` or `length` of a function is replaced, as the definition says); otherwise why not.
+    pub fn accepts_definition(&self, key: &str) -> Result<(), String> {
+        match self {
+            ObjectKind::Function if FUNCTION_UNDEFINABLE.contains(&key) => {
+                Err(format!("the new value is a function, whose `{key}` cannot be redefined"))
+            }
+            ObjectKind::Class { .. } if CLASS_UNDEFINABLE.contains(&key) => {
+                Err(format!("the new value is a class, whose `{key}` cannot be redefined"))
+            }
+            ObjectKind::Class { statics, open } if *open || statics.iter().any(|name| name == key) => {
+                Err(format!("the new value is a class that may already have a static `{key}`"))
+            }
+            ObjectKind::Function | ObjectKind::Class { .. } if ["name", "length"].contains(&key) => Ok(()),
+            _ => self.accepts(Some(key)),
+        }
+    }
 }
+
+/// The keys an `Object.assign` source copies, when it is an object literal of plain, fixed keys only (no spread,
+/// getter, setter, computed key or `__proto__`): each is then one plain write of that key.
+pub fn plain_keys(object: &ObjectLit) -> Option<Vec<String>> {
+    object
+        .props
+        .iter()
+        .map(|property| {
+            let PropOrSpread::Prop(property) = property else {
+                return None;
+            };
+            let key = match &**property {
+                Prop::Shorthand(ident) => Some(ident.sym.to_string()),
+                Prop::KeyValue(pair) if !matches!(pair.key, PropName::Computed(_)) => key_name(&pair.key),
+                Prop::Method(method) if !matches!(method.key, PropName::Computed(_)) => key_name(&method.key),
+                _ => None,
+            };
+            key.filter(|key| key != "__proto__")
+        })
+        .collect()
+}
+
+/// Keys `Object.defineProperty` cannot give a function (in node: a sloppy function's own `arguments` and `caller`
+/// are not configurable; its `prototype` is not configurable, so redefining it as enumerable throws). Its `name` and
+/// `length` are configurable: defining them succeeds.
+const FUNCTION_UNDEFINABLE: [&str; 3] = ["prototype", "arguments", "caller"];
+/// A class's `prototype` is neither writable nor configurable; it has no own `arguments` or `caller`.
+const CLASS_UNDEFINABLE: [&str; 1] = ["prototype"];
 
 /// A function's own properties a write cannot change (it throws in strict mode, does nothing otherwise).
 const FUNCTION_READ_ONLY: [&str; 4] = ["name", "length", "caller", "arguments"];
@@ -145,5 +191,48 @@ mod tests {
         let class = ObjectKind::Class { statics: vec!["create".into()], open: false };
         assert!(class.accepts(Some("prototype")).is_err() && class.accepts(Some("create")).is_err());
         assert!(class.accepts(Some("helper")).is_ok());
+    }
+
+    /// What node does with `Object.defineProperty` on each kind (checked in node 20, strict and sloppy).
+    #[test]
+    fn definitions_follow_what_node_allows() {
+        let function = ObjectKind::Function;
+        assert!(function.accepts_definition("name").is_ok() && function.accepts_definition("length").is_ok());
+        for key in ["prototype", "arguments", "caller"] {
+            assert!(function.accepts_definition(key).is_err(), "{key}");
+        }
+        let class = ObjectKind::Class { statics: vec!["create".into()], open: false };
+        assert!(class.accepts_definition("name").is_ok() && class.accepts_definition("version").is_ok());
+        assert!(class.accepts_definition("prototype").is_err() && class.accepts_definition("create").is_err());
+        let literal = ObjectKind::Literal { data: vec!["a".into()], accessors: vec![], open: false };
+        assert!(literal.accepts_definition("a").is_err() && literal.accepts_definition("name").is_ok());
+    }
+
+    #[test]
+    fn only_plain_keys_are_listed() {
+        let keys = |source: &str| {
+            let parsed = crate::parse::with_script(
+                source,
+                crate::SourceType::JavaScript,
+                |_| true,
+                |script| {
+                    let swc_core::ecma::ast::Stmt::Expr(statement) = &script.script.body[0] else { return None };
+                    let Expr::Paren(paren) = &*statement.expr else { return None };
+                    let Expr::Object(object) = &*paren.expr else { return None };
+                    plain_keys(object)
+                },
+            );
+            match parsed {
+                Ok(crate::parse::Parsed::Script(Some(keys))) => keys,
+                _ => None,
+            }
+        };
+        assert_eq!(
+            keys("({ a: 1, 'b-c': 2, d, e() {} });"),
+            Some(vec!["a".into(), "b-c".into(), "d".into(), "e".into()])
+        );
+        for source in ["({ ...x });", "({ get a() {} });", "({ [k]: 1 });", "({ ['a']: 1 });", "({ __proto__: p });"] {
+            assert_eq!(keys(source), None, "{source}");
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! the program in evaluation order with an abstract state per binding (see [`value`]).
 
 mod gate;
+mod key_writes;
 pub mod kinds;
 pub(crate) mod scope;
 mod syntax;
@@ -18,6 +19,8 @@ use std::ops::Range;
 use crate::budget::TooComplex;
 use crate::parse::ResolvedScript;
 pub use gate::{answers_before_and_after_resolution, may_use_exports, may_use_exports_unresolved};
+pub use key_writes::KeyWrites;
+pub use scope::ModuleShadow;
 pub use value::{State, Value};
 
 /// The object `exports` and `module.exports` both start as.
@@ -51,6 +54,16 @@ pub enum Usage {
     Typeof,
     /// The object itself is passed, stored or returned: it escapes and may be written through other names.
     Escape,
+}
+
+/// A property write made by an `Object` method rather than an assignment, where that changes whether a repair may
+/// move it (by the reference's id; the reference's usage is a [`Usage::PropertyWrite`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteCall {
+    /// `Object.defineProperty(exports, key, …)` (the key is the usage's property) or `defineProperties` (none).
+    Define,
+    /// `Object.assign(exports, …)`: the keys it copies, when every source is an object literal of plain keys.
+    Assign { keys: Option<Vec<String>> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,8 +204,8 @@ pub struct Trace {
     /// `exports` reaches code the model cannot see under another name (stored, passed, `this.a = …` at the top):
     /// writes through such aliases are invisible, so no repair is safe.
     pub escapes: bool,
-    /// `Object.defineProperty`/`defineProperties` is applied to `exports` or `module.exports`.
-    pub defines_properties: bool,
+    /// The property writes made by `Object.defineProperty`/`defineProperties`/`assign` (by reference id).
+    pub write_calls: HashMap<RefId, WriteCall>,
     /// What kind of object each created value is, where the code shows it (by the value's id).
     pub kinds: HashMap<u32, kinds::ObjectKind>,
     /// `typeof exports` or `typeof module` appears: the code runs where they may not exist (UMD), so a rewrite
@@ -269,16 +282,24 @@ impl Trace {
     /// (see [`kinds`]); otherwise why not.
     pub fn accepts_rescued_write(&self, reference: &Reference) -> Result<(), String> {
         let target = if reference.deferred { self.end.rewritten_module_exports } else { reference.rewritten };
-        let property = match &reference.usage {
-            Usage::PropertyWrite { property } => property.as_deref(),
-            _ => None,
-        };
         let ids = target.possible_ids().ok_or_else(unknown_value)?;
-        ids.iter().try_for_each(|id| match self.kinds.get(id) {
-            _ if *id == 0 => Ok(()),
-            Some(kind) => kind.accepts(property),
-            None => Err(unknown_value()),
-        })
+        let kinds: Vec<&kinds::ObjectKind> = ids
+            .iter()
+            .filter(|id| **id != 0)
+            .map(|id| self.kinds.get(id).ok_or_else(unknown_value))
+            .collect::<Result<_, _>>()?;
+        let call = self.write_calls.get(&reference.id);
+        let keys = self.written_keys(reference);
+        kinds.iter().try_for_each(|kind| keys.iter().try_for_each(|key| accepts_write(kind, call, *key)))
+    }
+
+    /// The keys a property write writes: one (`None`: not known), or each key an `Object.assign` copies.
+    pub fn written_keys<'r>(&'r self, reference: &'r Reference) -> Vec<Option<&'r str>> {
+        match (self.write_calls.get(&reference.id), &reference.usage) {
+            (Some(WriteCall::Assign { keys: Some(keys) }), _) => keys.iter().map(|key| Some(key.as_str())).collect(),
+            (_, Usage::PropertyWrite { property }) => vec![property.as_deref()],
+            _ => vec![None],
+        }
     }
 
     fn reach_in_every_state(&self, reference: &Reference, reach_in: impl Fn(&State) -> Option<bool>) -> Option<bool> {
@@ -298,6 +319,20 @@ impl Trace {
         states.extend(reference.runs_from.and_then(|from| from.state).filter(|state| state.reachable));
         states.push(self.end);
         Some(states)
+    }
+}
+
+/// Whether one key written by a plain write, a definition or `Object.assign` lands on an object of this kind.
+fn accepts_write(kind: &kinds::ObjectKind, call: Option<&WriteCall>, key: Option<&str>) -> Result<(), String> {
+    match (call, key) {
+        (Some(WriteCall::Define), Some(key)) => kind.accepts_definition(key),
+        (Some(WriteCall::Define), None) => Err("the key defined is not known".to_owned()),
+        (Some(WriteCall::Assign { keys: None }), _) => kind.accepts(None).map_err(|_| {
+            "`Object.assign` copies keys the engine cannot list (a source that is not an object literal of plain \
+             keys), and the new value may already have them or hold them read-only"
+                .to_owned()
+        }),
+        _ => kind.accepts(key),
     }
 }
 
@@ -328,6 +363,8 @@ pub struct ExportModel<'a> {
     facts: walker::Facts,
     /// The walk with nothing rewritten: the original program.
     pub original: Trace,
+    /// Which keys the file writes and defines, through any name.
+    pub key_writes: KeyWrites,
     pub unanalysable: Option<Unanalysable>,
 }
 
@@ -335,7 +372,13 @@ impl<'a> ExportModel<'a> {
     pub fn build(script: &'a ResolvedScript<'a>) -> Result<Self, TooComplex> {
         let facts = walker::Facts::of(script);
         let walked = walker::walk(script, &facts, &|_| false).map_err(|offset| too_complex(script, offset))?;
-        Ok(ExportModel { script, facts, original: walked.trace, unanalysable: walked.unanalysable })
+        let key_writes = KeyWrites::of(&script.script.body);
+        Ok(ExportModel { script, facts, original: walked.trace, key_writes, unanalysable: walked.unanalysable })
+    }
+
+    /// What makes `module` at this offset something other than the module, if anything does.
+    pub fn module_shadow_at(&self, offset: usize) -> Option<ModuleShadow> {
+        scope::module_shadow_at(&self.script.script.body, offset, &|pos| self.script.offset(pos))
     }
 
     /// Walks the program as if the `exports` references for which `rewrite` holds were `module.exports`.

@@ -2,7 +2,7 @@
 
 use swc_core::common::SyntaxContext;
 use swc_core::ecma::ast::*;
-use swc_core::ecma::visit::{Visit, VisitWith};
+use swc_core::ecma::visit::{Visit, VisitMut, VisitMutWith, VisitWith};
 
 /// Whether the script's top level declares `name` with `let`, `const` or `class` (a binding of its own).
 pub(super) fn declares_lexically(body: &[Stmt], name: &str, top_level: SyntaxContext) -> bool {
@@ -154,4 +154,111 @@ pub(super) fn only_redeclared_by_var(body: &[Stmt], name: &str, top_level: Synta
     let mut finder = Finder { name, top_level, bare_vars: 0, others: 0 };
     body.visit_with(&mut finder);
     finder.bare_vars > 0 && finder.others == 0
+}
+
+/// What makes `module` in some code something other than the module: the innermost enclosing scope that declares a
+/// `module` of its own, and where (a byte offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleShadow {
+    /// A function expression named `module`: inside it, `module` is the function itself.
+    FunctionName(usize),
+    /// A class expression named `module`: inside it, `module` is the class.
+    ClassName(usize),
+    /// A parameter, variable, function or class declared `module` in an enclosing scope (or a `catch (module)`).
+    Declared(usize),
+}
+
+/// The innermost scope around the code at `offset` that declares `module` (see [`ModuleShadow`]); `offset_of`
+/// turns a position of the tree into a byte offset of the text.
+pub(crate) fn module_shadow_at(
+    body: &[Stmt],
+    offset: usize,
+    offset_of: &dyn Fn(swc_core::common::BytePos) -> usize,
+) -> Option<ModuleShadow> {
+    struct Finder<'f> {
+        offset: usize,
+        offset_of: &'f dyn Fn(swc_core::common::BytePos) -> usize,
+        found: Option<ModuleShadow>,
+    }
+    impl Finder<'_> {
+        fn inside(&self, span: swc_core::common::Span) -> bool {
+            (self.offset_of)(span.lo) <= self.offset && self.offset < (self.offset_of)(span.hi)
+        }
+        /// Notes a scope around the offset; scopes are met outermost first, so the last noted is the innermost.
+        fn scope(&mut self, span: swc_core::common::Span, declares: bool, shadow: fn(usize) -> ModuleShadow) {
+            if declares && self.inside(span) {
+                self.found = Some(shadow((self.offset_of)(span.lo)));
+            }
+        }
+    }
+    impl Visit for Finder<'_> {
+        fn visit_fn_expr(&mut self, function: &FnExpr) {
+            let named = function.ident.as_ref().is_some_and(|name| &*name.sym == "module");
+            self.scope(function.function.span, named, ModuleShadow::FunctionName);
+            function.function.visit_with(self);
+        }
+        fn visit_class_expr(&mut self, class: &ClassExpr) {
+            let named = class.ident.as_ref().is_some_and(|name| &*name.sym == "module");
+            self.scope(class.class.span, named, ModuleShadow::ClassName);
+            class.class.visit_with(self);
+        }
+        fn visit_function(&mut self, function: &Function) {
+            let params: Vec<&Pat> = function.params.iter().map(|param| &param.pat).collect();
+            let statements = function.body.as_ref().map_or(&[][..], |body| &body.stmts[..]);
+            self.scope(function.span, scope_declares(statements, &params, "module"), ModuleShadow::Declared);
+            function.visit_children_with(self);
+        }
+        fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+            let params: Vec<&Pat> = arrow.params.iter().collect();
+            let statements = match &*arrow.body {
+                ArrowFunctionBody::FunctionBody(body) => &body.stmts[..],
+                ArrowFunctionBody::Expr(_) => &[][..],
+            };
+            self.scope(arrow.span, scope_declares(statements, &params, "module"), ModuleShadow::Declared);
+            arrow.visit_children_with(self);
+        }
+        fn visit_catch_clause(&mut self, handler: &CatchClause) {
+            let params: Vec<&Pat> = handler.param.iter().collect();
+            self.scope(handler.span, scope_declares(&handler.body.stmts, &params, "module"), ModuleShadow::Declared);
+            handler.visit_children_with(self);
+        }
+    }
+    let mut finder = Finder { offset, offset_of, found: None };
+    body.visit_with(&mut finder);
+    finder.found
+}
+
+/// Removes TypeScript's `declare` forms (`declare var exports: any;`, `declare function module(): void;`,
+/// `export declare …` in a namespace) from every statement list: they run no code and bind no value, yet swc's
+/// resolver binds their names like values, which would make the module's `exports` or `module` look shadowed in
+/// their scope. Every other statement keeps its place in the text.
+pub(crate) fn drop_declare_forms(script: &mut Script) {
+    struct Dropper;
+    impl VisitMut for Dropper {
+        fn visit_mut_stmts(&mut self, statements: &mut Vec<Stmt>) {
+            statements
+                .retain(|statement| !matches!(statement, Stmt::Decl(declaration) if is_declare_form(declaration)));
+            statements.visit_mut_children_with(self);
+        }
+        fn visit_mut_module_items(&mut self, items: &mut Vec<ModuleItem>) {
+            items.retain(|item| match item {
+                ModuleItem::Stmt(Stmt::Decl(declaration)) => !is_declare_form(declaration),
+                ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(export)) => !is_declare_form(&export.decl),
+                _ => true,
+            });
+            items.visit_mut_children_with(self);
+        }
+    }
+    script.visit_mut_with(&mut Dropper);
+}
+
+fn is_declare_form(declaration: &Decl) -> bool {
+    match declaration {
+        Decl::Var(declaration) => declaration.declare,
+        Decl::Fn(function) => function.declare,
+        Decl::Class(class) => class.declare,
+        Decl::TsEnum(enumeration) => enumeration.declare,
+        Decl::TsModule(module) => module.declare,
+        Decl::TsInterface(_) | Decl::TsTypeAlias(_) | Decl::Using(_) => false,
+    }
 }

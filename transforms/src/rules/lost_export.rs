@@ -77,10 +77,7 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
 /// The violation for one lost write: why it is lost, and what the rewrite can do about it.
 fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
     let trace = &context.model.original;
-    let Usage::PropertyWrite { property } = &reference.usage else {
-        unreachable!("lost_writes yields property writes only");
-    };
-    let name = property.as_deref().map_or_else(|| "this property".to_owned(), |name| format!("`{name}`"));
+    let name = subject(&trace.written_keys(reference));
     let target = if reference.deferred { trace.end.exports } else { reference.original };
     // The assignment that gives `module.exports` its final value on the paths that run this write.
     let replaced_on =
@@ -105,13 +102,13 @@ fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
             // later assignment replaces on every path, so "before" names that assignment.
             message: if lost_to_module_exports {
                 format!(
-                    "{name} is written through `exports` before {cause}, so it is never exported; \
+                    "{name} written through `exports` before {cause}, so it is never exported; \
                      no rewrite can rescue it: move it after that line or add it to the new value"
                 )
             } else {
                 let replaced = replaced_on.map_or_else(String::new, |line| format!(" on line {line}"));
                 format!(
-                    "{name} is written through `exports`, but {cause}, so it is never exported; \
+                    "{name} written through `exports`, but {cause}, so it is never exported; \
                      no rewrite can rescue it: `module.exports` is replaced{replaced} after it runs \
                      (move it after that line or add it to the new value)"
                 )
@@ -122,15 +119,29 @@ fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
         Violation {
             rule: RuleId::LostExport,
             range: reference.range.clone(),
-            message: match &context.plan.refused_write {
-                Some(reason) => format!(
-                    "{name} is written through `exports`, but {cause}, so it is never exported; \
+            message: match (&context.plan.refused_write, context.plan.why_no_edits(&|offset| context.line(offset))) {
+                (_, Some(reason)) if context.plan.edits.is_none() => format!(
+                    "{name} written through `exports`, but {cause}, so it is never exported; there is no fix: \
+                     {reason}"
+                ),
+                (Some(reason), _) => format!(
+                    "{name} written through `exports`, but {cause}, so it is never exported; \
                      the fix is unsafe: {reason}"
                 ),
-                None => format!("{name} is written through `exports`, but {cause}, so it is never exported"),
+                _ => format!("{name} written through `exports`, but {cause}, so it is never exported"),
             },
             fix: Some((FIX_TITLE, context.plan.repair_applicability(context.model.original.probes_environment))),
         }
+    }
+}
+
+/// What a write writes, with its verb: "`a` is", "`on`, `off` and `emit` are" (an `Object.assign`).
+fn subject(keys: &[Option<&str>]) -> String {
+    let named: Option<Vec<String>> = keys.iter().map(|key| key.map(|key| format!("`{key}`"))).collect();
+    match named.as_deref() {
+        Some([one]) => format!("{one} is"),
+        Some([init @ .., last]) if !init.is_empty() => format!("{} and {last} are", init.join(", ")),
+        _ => "this property is".to_owned(),
     }
 }
 
@@ -194,10 +205,91 @@ mod tests {
                     "module.exports = function () {};\nexports['x-y'] = 1;\n",
                     "module.exports = function () {};\nmodule.exports['x-y'] = 1;\n",
                 ),
-                // Defined properties are read-only by default: moving definitions and writes together may throw.
+                // A definition lands when the new value is known and the key is definable on it (in node, a
+                // function's `name` and `length` are configurable; its `prototype`, and a sloppy function's
+                // `arguments` and `caller`, are not), and no other write of the file targets that key.
+                Case::fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'version', { value: '1', enumerable: true });\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'version', { value: '1', enumerable: true });\n",
+                ),
+                Case::fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'name', { value: 'mw' });\nexports.b = 1;\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'name', { value: 'mw' });\nmodule.exports.b = 1;\n",
+                ),
+                Case::fix(
+                    "class Api {}\nmodule.exports = Api;\nObject.defineProperty(exports, 'length', { value: 2 });\n",
+                    "class Api {}\nmodule.exports = Api;\nObject.defineProperty(module.exports, 'length', { value: 2 });\n",
+                ),
                 Case::unsafe_fix(
                     "module.exports = new Foo();\nObject.defineProperty(exports, 'a', { value: 1 });\n",
                     "module.exports = new Foo();\nObject.defineProperty(module.exports, 'a', { value: 1 });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'prototype', { value: {}, enumerable: true });\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'prototype', { value: {}, enumerable: true });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'caller', { value: 1 });\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'caller', { value: 1 });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = class Api {};\nObject.defineProperty(exports, 'prototype', { value: {} });\n",
+                    "module.exports = class Api {};\nObject.defineProperty(module.exports, 'prototype', { value: {} });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = { version: '0' };\nObject.defineProperty(exports, 'version', { value: '1' });\n",
+                    "module.exports = { version: '0' };\nObject.defineProperty(module.exports, 'version', { value: '1' });\n",
+                ),
+                // A defined property is read-only unless said otherwise: another write of its key, through any
+                // name, or of a key not named, may land on it and throw.
+                Case::unsafe_fix(
+                    "'use strict';\nmodule.exports = function main() {};\nObject.defineProperty(exports, 'version', { value: '1' });\nexports.version = '2';\n",
+                    "'use strict';\nmodule.exports = function main() {};\nObject.defineProperty(module.exports, 'version', { value: '1' });\nmodule.exports.version = '2';\n",
+                ),
+                Case::unsafe_fix(
+                    "'use strict';\nfunction main() {}\nmodule.exports = main;\nObject.defineProperty(main, 'version', { value: '1' });\nexports.version = '2';\n",
+                    "'use strict';\nfunction main() {}\nmodule.exports = main;\nObject.defineProperty(main, 'version', { value: '1' });\nmodule.exports.version = '2';\n",
+                ),
+                Case::unsafe_fix(
+                    "'use strict';\nmodule.exports = function main() { main.version = '2'; };\nObject.defineProperty(exports, 'version', { value: '1' });\n",
+                    "'use strict';\nmodule.exports = function main() { main.version = '2'; };\nObject.defineProperty(module.exports, 'version', { value: '1' });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.defineProperty(exports, 'version', { value: '1' });\ncache[key] = 1;\n",
+                    "module.exports = function main() {};\nObject.defineProperty(module.exports, 'version', { value: '1' });\ncache[key] = 1;\n",
+                ),
+                // `Object.assign` from an object literal of plain keys is one plain write per key.
+                Case::fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { a: 1, b: 2 });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { a: 1, b: 2 });\n",
+                ),
+                Case::fix(
+                    "const api = { a: 1 };\nmodule.exports = api;\nObject.assign(exports, { b: 2, 'c-d': 3, e() {} });\n",
+                    "const api = { a: 1 };\nmodule.exports = api;\nObject.assign(module.exports, { b: 2, 'c-d': 3, e() {} });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { name: 'x' });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { name: 'x' });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = { a: 0 };\nObject.assign(exports, { a: 1 });\n",
+                    "module.exports = { a: 0 };\nObject.assign(module.exports, { a: 1 });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { ...extra });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { ...extra });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { get a() { return 1; } });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { get a() { return 1; } });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, { [key]: 1 });\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, { [key]: 1 });\n",
+                ),
+                Case::unsafe_fix(
+                    "module.exports = function main() {};\nObject.assign(exports, helpers);\n",
+                    "module.exports = function main() {};\nObject.assign(module.exports, helpers);\n",
                 ),
                 Case::fix(
                     "module.exports = {};\nObject.assign(exports, { a: 1 });\n",
@@ -246,6 +338,20 @@ mod tests {
                     "function colors(s) { return s; }\nmodule.exports = colors;\n['red'].forEach(function (n) {\n  exports[n] = colors;\n});\n",
                     "function colors(s) { return s; }\nmodule.exports = colors;\n['red'].forEach(function (n) {\n  module.exports[n] = colors;\n});\n",
                 ),
+                // TypeScript types and `declare` forms bind no value, in any scope: `exports` and `module` there
+                // are still the module's.
+                Case::fix(
+                    "module.exports = function main() {};\nfunction f() {\n  interface exports { a: number }\n  exports.a = 1;\n}\nf();\n",
+                    "module.exports = function main() {};\nfunction f() {\n  interface exports { a: number }\n  module.exports.a = 1;\n}\nf();\n",
+                )
+                .typescript(),
+                Case::fix(
+                    "module.exports = function main() {};\nnamespace N {\n  export declare var exports: any;\n  declare const module: any;\n  exports.a = 1;\n}\n",
+                    "module.exports = function main() {};\nnamespace N {\n  export declare var exports: any;\n  declare const module: any;\n  module.exports.a = 1;\n}\n",
+                )
+                .typescript(),
+                Case::pass("module.exports = function main() {};\nfunction f(exports: any) {\n  type module = 1;\n  exports.a = 1;\n}\n")
+                    .typescript(),
                 Case::pass("exports.a = 1;\nmodule.exports.b = 2;\n"),
                 Case::pass("exports.a = 1;\n"),
                 Case::pass("Object.defineProperty(exports, '__esModule', { value: true });\nmodule.exports = F;\n"),
@@ -270,6 +376,54 @@ mod tests {
         assert!(!lost.message.contains("before"), "{}", lost.message);
         assert!(lost.message.contains("rebound on line 1"), "{}", lost.message);
         assert!(lost.message.contains("replaced on line 3 after it runs"), "{}", lost.message);
+    }
+
+    /// An unsafe repair of a definition or an `Object.assign` says why; `Object.assign` names the keys it copies.
+    #[test]
+    fn definitions_and_assigns_say_what_and_why() {
+        let message = |source: &str| {
+            let findings = crate::rules::table::findings(source);
+            let lost = findings.iter().find(|finding| finding.rule.as_str() == "lost-export").expect("a lost write");
+            lost.message.clone()
+        };
+        let assigned =
+            message("module.exports = function main() {};\nObject.assign(exports, { on: 1, off: 2, emit: 3 });\n");
+        assert!(assigned.starts_with("`on`, `off` and `emit` are written"), "{assigned}");
+        let collides = message(
+            "module.exports = function main() {};\nObject.defineProperty(exports, 'v', { value: 1 });\nexports.v = 2;\n",
+        );
+        assert!(collides.contains("the fix is unsafe: `v` is defined with `Object.defineProperty`"), "{collides}");
+        let prototype = message(
+            "module.exports = function main() {};\nObject.defineProperty(exports, 'prototype', { value: 1 });\n",
+        );
+        assert!(prototype.contains("whose `prototype` cannot be redefined"), "{prototype}");
+        let unknown = message("module.exports = function main() {};\nObject.assign(exports, helpers);\n");
+        assert!(unknown.contains("`Object.assign` copies keys the engine cannot list"), "{unknown}");
+    }
+
+    /// A write with no fix because `module` is not the module's there says so, rather than offering nothing.
+    #[test]
+    fn no_fix_under_a_shadowed_module_says_why() {
+        let message = |source: &str| {
+            let findings = crate::rules::table::findings(source);
+            let lost = findings.iter().find(|finding| finding.rule.as_str() == "lost-export").expect("a lost write");
+            assert!(lost.fix.is_none(), "{lost:?}");
+            lost.message.clone()
+        };
+        let named = message(
+            "module.exports = function Router() {};\nvar init = function module() { exports.loaded = true; };\ninit();\n",
+        );
+        assert!(
+            named.contains(
+                "there is no fix: inside the function named `module` (line 2), `module` is that function, \
+                            so `module.exports` there would be undefined"
+            ),
+            "{named}"
+        );
+        let class = message("module.exports = {};\nvar C = class module { static { exports.x = 1; } };\n");
+        assert!(class.contains("inside the class named `module` (line 2)"), "{class}");
+        let parameter = message("module.exports = {};\n[1].forEach(function (module) {\n  exports.x = 1;\n});\n");
+        assert!(parameter.contains("in the scope starting on line 2, `module` is a local name"), "{parameter}");
     }
 
     #[test]

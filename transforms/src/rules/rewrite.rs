@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::budget::TooComplex;
 use crate::diagnostic::{Applicability, Edit};
-use crate::model::{EditForm, ExportModel, RefId, Reference, Target, Trace, Usage};
+use crate::model::{
+    AssignForm, EditForm, ExportModel, KeyWrites, ModuleShadow, RefId, Reference, Target, Trace, Usage, WriteCall,
+};
 
 pub struct RewritePlan {
     /// Writes through `exports` that are lost today and that no rewrite can rescue: they run before
@@ -15,13 +17,17 @@ pub struct RewritePlan {
     pub unrescuable: HashSet<RefId>,
     /// The edits, sorted; `None` when some reference cannot be expressed as a text edit or nothing is rewritten.
     pub edits: Option<Arc<[Edit]>>,
+    /// The first reference to be rewritten that no text edit can express (its usage, and what shadows `module`
+    /// there): why there are no edits. See [`RewritePlan::why_no_edits`].
+    inexpressible: Option<(Usage, Option<ModuleShadow>)>,
     /// The rewrite changes nothing any reference sees nor what the module exports.
     pub preserving: bool,
     /// The rewrite changes only what a repair must: every lost write now lands on the exported object, every write
     /// that landed still does, and no other reference sees anything different.
     pub repairs_cleanly: bool,
     /// Why a write the repair rescues may not land as it reads (a read-only `name`, a getter, a value that may be
-    /// a primitive): the repair is then unsafe, and findings say why.
+    /// a primitive), or why a write or definition it moves may meet a definition or write of the same key: the
+    /// repair is then unsafe, and findings say why.
     pub refused_write: Option<String>,
 }
 
@@ -50,14 +56,53 @@ impl RewritePlan {
             (rewritten, trace)
         };
         let edits = edits_for(&trace, &rewritten);
+        let inexpressible = trace
+            .references
+            .iter()
+            .find(|reference| rewritten.contains(&reference.id) && reference.edit_form == EditForm::Impossible)
+            .map(|reference| (reference.usage.clone(), model.module_shadow_at(reference.range.start)));
         let preserving = !trace.opaque && preserves(&trace, &rewritten);
-        let refused_write =
-            rescued_writes(&trace, &rewritten).find_map(|write| trace.accepts_rescued_write(write).err());
+        let refused_write = rescued_writes(&trace, &rewritten)
+            .find_map(|write| trace.accepts_rescued_write(write).err())
+            .or_else(|| defined_key_collision(&trace, &model.key_writes, &rewritten));
         let repairs_cleanly = !trace.opaque
             && !trace.escapes
             && refused_write.is_none()
             && repairs(&trace, &rewritten, unrescuable.is_empty());
-        Ok(RewritePlan { unrescuable, edits, preserving, repairs_cleanly, refused_write })
+        Ok(RewritePlan { unrescuable, edits, inexpressible, preserving, repairs_cleanly, refused_write })
+    }
+
+    /// Why the file's findings have no fix although its `exports` were to be rewritten; `line` gives an offset's
+    /// line.
+    pub fn why_no_edits(&self, line: &dyn Fn(usize) -> usize) -> Option<String> {
+        let (usage, shadow) = self.inexpressible.as_ref()?;
+        Some(match (shadow, usage) {
+            (Some(ModuleShadow::FunctionName(at)), _) => format!(
+                "inside the function named `module` (line {}), `module` is that function, so `module.exports` there \
+                 would be undefined",
+                line(*at)
+            ),
+            (Some(ModuleShadow::ClassName(at)), _) => format!(
+                "inside the class named `module` (line {}), `module` is that class, so `module.exports` there would \
+                 not be the module's exports",
+                line(*at)
+            ),
+            (Some(ModuleShadow::Declared(at)), _) => format!(
+                "in the scope starting on line {}, `module` is a local name, so `module.exports` there would not be \
+                 the module's exports",
+                line(*at)
+            ),
+            (None, Usage::Assign(AssignForm::Pattern)) => {
+                "`exports` is assigned by destructuring or a loop head, which no edit can rewrite".to_owned()
+            }
+            (None, Usage::Assign(AssignForm::FunctionDeclaration)) => {
+                "`function exports` declares it, which no edit can rewrite".to_owned()
+            }
+            (None, Usage::Assign(AssignForm::VarInit | AssignForm::VarDeclaration)) => {
+                "its `var exports` declaration cannot be rewritten or deleted safely".to_owned()
+            }
+            (None, _) => "some `exports` cannot be rewritten to `module.exports` by a text edit".to_owned(),
+        })
     }
 
     /// The applicability of a repair, given whether the rule at hand has a reason of its own to doubt it.
@@ -90,6 +135,25 @@ fn rescued_writes<'t>(trace: &'t Trace, rewritten: &'t HashSet<RefId>) -> impl I
             && matches!(reference.usage, Usage::PropertyWrite { .. })
             && trace.reaches_original(reference) == Some(false)
     })
+}
+
+/// Why a write or delete the rewrite moves onto another object may meet a property defined with
+/// `Object.defineProperty` there (read-only unless said otherwise) or, moving a definition, a write of its key: either
+/// may then throw. Keys are compared over every write in the file, through any name (see [`KeyWrites`]).
+fn defined_key_collision(trace: &Trace, key_writes: &KeyWrites, rewritten: &HashSet<RefId>) -> Option<String> {
+    trace
+        .references
+        .iter()
+        .filter(|reference| matches!(reference.usage, Usage::PropertyWrite { .. } | Usage::PropertyDelete { .. }))
+        .filter(|reference| !sees_same(trace, reference, rewritten))
+        .find_map(|reference| {
+            let defines = trace.write_calls.get(&reference.id) == Some(&WriteCall::Define);
+            let keys = match &reference.usage {
+                Usage::PropertyDelete { property } => vec![property.as_deref()],
+                _ => trace.written_keys(reference),
+            };
+            keys.into_iter().find_map(|key| key_writes.collision(key, defines))
+        })
 }
 
 /// The same reference in another walk of the same program: walks record references in the same order.
@@ -136,11 +200,6 @@ fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
 }
 
 fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_rewritten: bool) -> bool {
-    // A property defined with `Object.defineProperty` is read-only unless said otherwise: a write moved onto the
-    // object that holds it may throw. Which names collide is not followed; any definition makes repairs unsafe.
-    if trace.defines_properties {
-        return false;
-    }
     // Once a lost write lands on the export, code that reads the export while the module loads may read it and
     // take another path (`module.exports.b || (module.exports.parse = …)`).
     let moves_writes = rescued_writes(trace, rewritten).next().is_some();

@@ -16,20 +16,25 @@ pub enum Expect {
 pub struct Case {
     pub source: &'static str,
     pub expect: Expect,
+    pub source_type: SourceType,
 }
 
 impl Case {
     pub fn pass(source: &'static str) -> Case {
-        Case { source, expect: Expect::Pass }
+        Case { source, expect: Expect::Pass, source_type: SourceType::JavaScript }
     }
     pub fn fix(source: &'static str, fixed: &'static str) -> Case {
-        Case { source, expect: Expect::Fix(fixed) }
+        Case { source, expect: Expect::Fix(fixed), source_type: SourceType::JavaScript }
     }
     pub fn unsafe_fix(source: &'static str, fixed: &'static str) -> Case {
-        Case { source, expect: Expect::UnsafeFix(fixed) }
+        Case { source, expect: Expect::UnsafeFix(fixed), source_type: SourceType::JavaScript }
     }
     pub fn no_fix(source: &'static str) -> Case {
-        Case { source, expect: Expect::NoFix }
+        Case { source, expect: Expect::NoFix, source_type: SourceType::JavaScript }
+    }
+    /// The same case, parsed as TypeScript.
+    pub fn typescript(self) -> Case {
+        Case { source_type: SourceType::TypeScript, ..self }
     }
 }
 
@@ -56,7 +61,7 @@ pub fn assert_cases_with(rule: &str, settings: &Settings, cases: &[Case]) {
 }
 
 fn check_case(rule: &str, settings: &Settings, case: &Case) -> Result<(), String> {
-    let analysis = crate::analyze(case.source, SourceType::JavaScript, settings).map_err(|error| error.to_string())?;
+    let analysis = crate::analyze(case.source, case.source_type, settings).map_err(|error| error.to_string())?;
     let of_rule: Vec<&Finding> = analysis.findings().iter().filter(|finding| finding.rule.as_str() == rule).collect();
     let describe = || format!("{:#?}", analysis.findings());
     match case.expect {
@@ -69,7 +74,7 @@ fn check_case(rule: &str, settings: &Settings, case: &Case) -> Result<(), String
             if of_rule.is_empty() || of_rule.iter().any(|finding| finding.fix.is_some()) {
                 return Err(format!("expected {rule} findings without fix, got {}", describe()));
             }
-            let outcome = fix(case.source, SourceType::JavaScript, settings, true).map_err(|e| e.to_string())?;
+            let outcome = fix(case.source, case.source_type, settings, true).map_err(|e| e.to_string())?;
             if outcome.fixed.is_some() {
                 return Err(format!("expected no change, got {:?}", outcome.fixed));
             }
@@ -87,17 +92,16 @@ fn check_case(rule: &str, settings: &Settings, case: &Case) -> Result<(), String
                 }
             }
             let include_unsafe = wanted == Applicability::Unsafe;
-            let outcome =
-                fix(case.source, SourceType::JavaScript, settings, include_unsafe).map_err(|e| e.to_string())?;
+            let outcome = fix(case.source, case.source_type, settings, include_unsafe).map_err(|e| e.to_string())?;
             if outcome.fixed.as_deref() != Some(expected) {
                 return Err(format!("expected fixed text {expected:?}, got {:?}", outcome.fixed));
             }
-            let again = fix(expected, SourceType::JavaScript, settings, include_unsafe).map_err(|e| e.to_string())?;
+            let again = fix(expected, case.source_type, settings, include_unsafe).map_err(|e| e.to_string())?;
             if again.fixed.is_some() {
                 return Err(format!("second fix changed {expected:?} into {:?}", again.fixed));
             }
             if include_unsafe {
-                let safe_only = fix(case.source, SourceType::JavaScript, settings, false).map_err(|e| e.to_string())?;
+                let safe_only = fix(case.source, case.source_type, settings, false).map_err(|e| e.to_string())?;
                 if safe_only.fixed.is_some() {
                     return Err(format!("unsafe fix applied without --unsafe: {:?}", safe_only.fixed));
                 }

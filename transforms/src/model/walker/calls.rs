@@ -5,9 +5,10 @@ use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::VisitWith;
 
 use super::*;
+use crate::model::kinds::plain_keys;
 use crate::model::syntax::*;
 use crate::model::value::Pair;
-use crate::model::{EditForm, Usage};
+use crate::model::{EditForm, Usage, WriteCall};
 
 impl Walker<'_> {
     pub(super) fn eval_call(&mut self, call: &CallExpr) -> Pair {
@@ -21,35 +22,7 @@ impl Walker<'_> {
             return self.opaque_value(span);
         };
         if let Some(method) = object_method(callee) {
-            let first = call.args.first().filter(|argument| argument.spread.is_none());
-            let target = first.map(|argument| &*argument.expr);
-            let property = match (method, call.args.get(1)) {
-                ("defineProperty", Some(key)) => string_value(&key.expr),
-                _ => None,
-            };
-            let writes = matches!(method, "defineProperty" | "defineProperties" | "assign");
-            let mut result = None;
-            if let Some(target) = target {
-                if writes {
-                    let is_module_object =
-                        self.exports_ident(target).is_some() || self.module_exports_member(target).is_some();
-                    self.defines_properties |= is_module_object && method != "assign";
-                    if let Some(ident) = self.exports_ident(target) {
-                        result = Some(self.use_exports(ident, Usage::PropertyWrite { property }, EditForm::Prefix));
-                    } else if let Some(member) = self.module_exports_member(target) {
-                        result = Some(self.use_module_exports(member, Usage::PropertyWrite { property }));
-                    }
-                }
-            }
-            let skip_first = result.is_some();
-            for argument in call.args.iter().skip(usize::from(skip_first)) {
-                self.eval_argument(argument);
-            }
-            return match (method, result) {
-                ("assign", Some(value)) => value,
-                ("freeze" | "seal" | "preventExtensions", _) => self.created_fragile(span),
-                _ => self.opaque_value(span),
-            };
+            return self.eval_object_call(method, call);
         }
         if matches!(unparen(callee), Expr::Ident(ident) if self.is_free(ident, "require")) {
             for argument in &call.args {
@@ -66,6 +39,57 @@ impl Walker<'_> {
         }
         self.opaque_value(span)
     }
+}
+
+impl Walker<'_> {
+    /// `Object.defineProperty`, `defineProperties` and `assign` write through their first argument; `freeze`,
+    /// `seal` and `preventExtensions` return an object that takes no new property.
+    fn eval_object_call(&mut self, method: &str, call: &CallExpr) -> Pair {
+        let first = call.args.first().filter(|argument| argument.spread.is_none());
+        let target = first.map(|argument| &*argument.expr);
+        let property = match (method, call.args.get(1)) {
+            ("defineProperty", Some(key)) if key.spread.is_none() => string_value(&key.expr),
+            _ => None,
+        };
+        let write_call = match method {
+            "defineProperty" | "defineProperties" => Some(WriteCall::Define),
+            "assign" => Some(WriteCall::Assign { keys: assigned_keys(call.args.get(1..).unwrap_or_default()) }),
+            _ => None,
+        };
+        let mut result = None;
+        if let (Some(target), Some(write_call)) = (target, write_call) {
+            let usage = Usage::PropertyWrite { property };
+            if let Some(ident) = self.exports_ident(target) {
+                self.write_calls.insert(self.ident_range(ident).start, write_call);
+                result = Some(self.use_exports(ident, usage, EditForm::Prefix));
+            } else if let Some(member) = self.module_exports_member(target) {
+                self.write_calls.insert(self.module_exports_range(member).start, write_call);
+                result = Some(self.use_module_exports(member, usage));
+            }
+        }
+        let skip_first = result.is_some();
+        for argument in call.args.iter().skip(usize::from(skip_first)) {
+            self.eval_argument(argument);
+        }
+        let span = call.span;
+        match (method, result) {
+            ("assign", Some(value)) => value,
+            ("freeze" | "seal" | "preventExtensions", _) => self.created_fragile(span),
+            _ => self.opaque_value(span),
+        }
+    }
+}
+
+/// The keys `Object.assign` copies from its sources, when each is an object literal of plain keys.
+fn assigned_keys(sources: &[ExprOrSpread]) -> Option<Vec<String>> {
+    let mut keys = Vec::new();
+    for source in sources {
+        match (&source.spread, unparen(&source.expr)) {
+            (None, Expr::Object(object)) => keys.extend(plain_keys(object)?),
+            _ => return None,
+        }
+    }
+    Some(keys)
 }
 
 /// `Object.<method>` with a global `Object`.

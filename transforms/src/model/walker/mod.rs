@@ -40,7 +40,7 @@ use super::kinds::ObjectKind;
 use super::scope::{declares_at_top_level, declares_lexically, only_redeclared_by_var, scope_declares};
 use super::syntax::{member_name, unparen};
 use super::value::{Pair, State};
-use super::{Agreement, Observed, RefId, Reference, RunsFrom, Trace, Unanalysable, Value};
+use super::{Agreement, Observed, RefId, Reference, RunsFrom, Trace, Unanalysable, Value, WriteCall};
 use crate::parse::ResolvedScript;
 use assignments::ExportsAssignment;
 use bindings::{BindingKey, Bindings};
@@ -134,7 +134,7 @@ struct Walker<'a> {
     dynamic_scope: bool,
     assigned_at: HashMap<Value, usize>,
     probes_environment: bool,
-    defines_properties: bool,
+    write_calls: HashMap<RefId, WriteCall>,
     /// `function exports() {}` statements hoisted at the top level (by their start); one anywhere else declares a
     /// block-scoped `exports` the walk cannot tell from the wrapper's.
     hoisted_exports_functions: Vec<u32>,
@@ -203,7 +203,7 @@ impl<'a> Walker<'a> {
             dynamic_scope: false,
             assigned_at: HashMap::new(),
             probes_environment: false,
-            defines_properties: false,
+            write_calls: HashMap::new(),
             hoisted_exports_functions: Vec::new(),
             this_is_module: true,
             with_depth: 0,
@@ -250,7 +250,7 @@ impl<'a> Walker<'a> {
                 assigned_at: walker.assigned_at,
                 probes_environment: walker.probes_environment,
                 escapes: walker.escapes,
-                defines_properties: walker.defines_properties,
+                write_calls: walker.write_calls,
                 kinds: walker.kinds,
             },
             unanalysable: walker.dynamic_scope.then_some(Unanalysable::DynamicScope),
