@@ -105,7 +105,7 @@ impl ObjectKind {
     }
 
     /// `Ok` when `Object.defineProperty` of `key` on such an object surely succeeds and defines a property nothing
-    /// else set (an own `name` or `length` of a function is replaced, as the definition says); otherwise why not.
+    /// else set (not a function's own `name` or `length`, which Node would let it replace); otherwise why not.
     pub fn accepts_definition(&self, key: &str) -> Result<(), String> {
         match self {
             ObjectKind::Function if FUNCTION_UNDEFINABLE.contains(&key) => {
@@ -117,7 +117,10 @@ impl ObjectKind {
             ObjectKind::Class { statics, open } if *open || statics.iter().any(|name| name == key) => {
                 Err(format!("the new value is a class that may already have a static `{key}`"))
             }
-            ObjectKind::Function | ObjectKind::Class { .. } if ["name", "length"].contains(&key) => Ok(()),
+            // Node lets a definition replace them, but that changes what the function already says of itself.
+            ObjectKind::Function | ObjectKind::Class { .. } if ["name", "length"].contains(&key) => {
+                Err(format!("the definition would replace the new value's own `{key}`"))
+            }
             _ => self.accepts(Some(key)),
         }
     }
@@ -197,12 +200,11 @@ mod tests {
     #[test]
     fn definitions_follow_what_node_allows() {
         let function = ObjectKind::Function;
-        assert!(function.accepts_definition("name").is_ok() && function.accepts_definition("length").is_ok());
-        for key in ["prototype", "arguments", "caller"] {
+        for key in ["prototype", "arguments", "caller", "name", "length"] {
             assert!(function.accepts_definition(key).is_err(), "{key}");
         }
         let class = ObjectKind::Class { statics: vec!["create".into()], open: false };
-        assert!(class.accepts_definition("name").is_ok() && class.accepts_definition("version").is_ok());
+        assert!(class.accepts_definition("name").is_err() && class.accepts_definition("version").is_ok());
         assert!(class.accepts_definition("prototype").is_err() && class.accepts_definition("create").is_err());
         let literal = ObjectKind::Literal { data: vec!["a".into()], accessors: vec![], open: false };
         assert!(literal.accepts_definition("a").is_err() && literal.accepts_definition("name").is_ok());

@@ -212,11 +212,12 @@ mod tests {
                     "module.exports = function main() {};\nObject.defineProperty(exports, 'version', { value: '1', enumerable: true });\n",
                     "module.exports = function main() {};\nObject.defineProperty(module.exports, 'version', { value: '1', enumerable: true });\n",
                 ),
-                Case::fix(
+                // Node would let these replace the function's own `name` or `length`: not a change a safe fix makes.
+                Case::unsafe_fix(
                     "module.exports = function main() {};\nObject.defineProperty(exports, 'name', { value: 'mw' });\nexports.b = 1;\n",
                     "module.exports = function main() {};\nObject.defineProperty(module.exports, 'name', { value: 'mw' });\nmodule.exports.b = 1;\n",
                 ),
-                Case::fix(
+                Case::unsafe_fix(
                     "class Api {}\nmodule.exports = Api;\nObject.defineProperty(exports, 'length', { value: 2 });\n",
                     "class Api {}\nmodule.exports = Api;\nObject.defineProperty(module.exports, 'length', { value: 2 });\n",
                 ),
