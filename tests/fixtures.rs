@@ -695,6 +695,8 @@ fn unified_diff(old: &str, new: &str) -> String {
 /// when a change looks wrong the texts are aligned once more by [`explained_by_fix_edits`], which tries the
 /// allowed edits themselves.
 fn unexplained_changes(original: &str, fixed: &str) -> Vec<String> {
+    let unmerged = undo_merge(original, fixed);
+    let fixed = unmerged.as_deref().unwrap_or(fixed);
     let old: Vec<char> = original.chars().collect();
     let new: Vec<char> = fixed.chars().collect();
     let diff = TextDiff::configure().algorithm(Algorithm::Myers).diff_chars(original, fixed);
@@ -716,6 +718,55 @@ fn unexplained_changes(original: &str, fixed: &str) -> Vec<String> {
         unexplained.clear();
     }
     unexplained
+}
+
+/// The fixed text with a merge put back the way the original wrote it, when the fix made one: the
+/// `module.exports = { k, k2: v };` statement of the original, written as one `module.exports.k = k;` per key (or
+/// as `Object.assign(module.exports, { … })`). Worked out here from the text alone (top-level commas and the first
+/// top-level colon of each entry), independently of the engine.
+fn undo_merge(original: &str, fixed: &str) -> Option<String> {
+    let start = original.rfind("module.exports = {")?;
+    let body_start = start + "module.exports = {".len();
+    let mut depth = 0usize;
+    let mut entries = vec![String::new()];
+    let mut end = None;
+    for (offset, c) in original[body_start..].char_indices() {
+        match c {
+            '{' | '(' | '[' => depth += 1,
+            '}' if depth == 0 => {
+                end = Some(body_start + offset + 1);
+                break;
+            }
+            '}' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                entries.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        entries.last_mut()?.push(c);
+    }
+    let statement = &original[start..end?];
+    let literal = &statement["module.exports = ".len()..];
+    let assigned = format!("Object.assign(module.exports, {literal})");
+    if fixed.contains(&assigned) {
+        return Some(fixed.replacen(&assigned, statement, 1));
+    }
+    let indent: String = original[..start].chars().rev().take_while(|c| *c == ' ' || *c == '\t').collect();
+    let writes: Vec<String> = entries
+        .iter()
+        .map(|entry| entry.trim())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| match entry.split_once(':') {
+            Some((key, value)) if key.trim().starts_with(['\'', '"']) => {
+                format!("module.exports[{}] = {}", key.trim(), value.trim())
+            }
+            Some((key, value)) => format!("module.exports.{} = {}", key.trim(), value.trim()),
+            None => format!("module.exports.{entry} = {entry}"),
+        })
+        .collect();
+    let written = writes.join(&format!(";\n{indent}"));
+    (!writes.is_empty() && fixed.contains(&written)).then(|| fixed.replacen(&written, statement, 1))
 }
 
 /// Whether `new` can be obtained from `old` by keeping characters, inserting `module.` before a non-`typeof`

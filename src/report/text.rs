@@ -148,7 +148,7 @@ fn write_findings(out: &mut Painter, file: &FileReport, include_unsafe: bool) ->
 
 fn help(finding: &Finding, include_unsafe: bool) -> Option<String> {
     let fix = finding.fix.as_ref()?;
-    let title = finding.rule.meta().fix_title;
+    let title = &fix.title;
     Some(match fix.applicability {
         Applicability::Unsafe if !include_unsafe => format!("{title} (unsafe: applied only with --unsafe)"),
         _ => title.to_owned(),

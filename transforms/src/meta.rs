@@ -58,6 +58,9 @@ const LOST_EXPORT: RuleMeta = RuleMeta {
     fix_title: "Write through `module.exports` instead",
 };
 
+/// `lost-export`'s other fix, for writes that run before `module.exports = { … }` (see `rules/rescue.rs`).
+pub const LOST_EXPORT_MERGE_FIX_TITLE: &str = "Merge the new value into the exports object with `Object.assign`";
+
 const MIXED_EXPORTS: RuleMeta = RuleMeta {
     id: "mixed-exports",
     name: "MixedExports",

@@ -4,7 +4,8 @@
 //! - nothing panics, whatever the input (arbitrary bytes, token soup, generated programs);
 //! - for a program that parses: `fix` succeeds (its output parses and settles), a second `fix` changes nothing, and
 //!   the output is the input with only the edits a rewrite may make (`module.` put before `exports`, `{ exports }`
-//!   expanded, `var exports` replaced, a linking idiom deleted) — checked by replaying the rounds edit by edit;
+//!   expanded, `var exports` replaced, a linking idiom deleted, `module.exports = { … }` made a merge with
+//!   `Object.assign`) — checked by replaying the rounds edit by edit;
 //! - in the real `node` (tests/generated/shape_server.js, deterministic stubs): a safe fix made only of
 //!   `mixed-exports`/`prefer-module-exports` leaves the exported shape identical; a safe repair keeps every key the
 //!   original exported (and does not make a working module throw).
@@ -474,6 +475,18 @@ fn check_edit(text: &str, edit: &exportfix_transforms::Edit) -> Result<(), Strin
         }
         "exports: module.exports" => original == "exports",
         "module.exports" => original.split_whitespace().collect::<Vec<_>>() == ["var", "exports"],
+        // The merge that rescues writes before `module.exports = { … }`: its prefix, and the `)` after the literal.
+        "Object.assign(module.exports, " => {
+            let code: String = without_comments(original).split_whitespace().collect();
+            ["module.exports=", "module[\"exports\"]=", "module['exports']="].contains(&code.as_str())
+        }
+        ")" => edit.range.is_empty() && text[..edit.range.start].ends_with('}'),
+        // Or the literal as one write per key.
+        replacement if replacement.starts_with("module.exports") => {
+            let code: String = without_comments(original).split_whitespace().collect();
+            let writes = replacement.split(";\n").map(str::trim).all(|write| write.starts_with("module.exports"));
+            code.starts_with("module.exports={") && code.ends_with('}') && writes
+        }
         "" => {
             // A linking idiom made redundant: `exports = ` / `var exports = ` in front of `module.exports`, or a
             // whole `exports = module.exports;` / `var exports = module.exports;` / `var exports;` statement

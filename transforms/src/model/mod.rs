@@ -8,6 +8,7 @@
 mod gate;
 mod key_writes;
 pub mod kinds;
+mod merge;
 pub(crate) mod scope;
 mod syntax;
 mod value;
@@ -20,6 +21,7 @@ use crate::budget::TooComplex;
 use crate::parse::ResolvedScript;
 pub use gate::{answers_before_and_after_resolution, may_use_exports, may_use_exports_unresolved};
 pub use key_writes::KeyWrites;
+pub use merge::MergeSite;
 pub use scope::ModuleShadow;
 pub use value::{State, Value};
 
@@ -379,6 +381,11 @@ impl<'a> ExportModel<'a> {
     /// What makes `module` at this offset something other than the module, if anything does.
     pub fn module_shadow_at(&self, offset: usize) -> Option<ModuleShadow> {
         scope::module_shadow_at(&self.script.script.body, offset, &|pos| self.script.offset(pos))
+    }
+
+    /// The file's text.
+    pub fn source(&self) -> &'a str {
+        self.script.source
     }
 
     /// Walks the program as if the `exports` references for which `rewrite` holds were `module.exports`.

@@ -5,6 +5,7 @@ mod exports_reassign;
 mod lost_export;
 mod mixed_exports;
 mod prefer_module_exports;
+mod rescue;
 mod rewrite;
 #[cfg(test)]
 mod table;
@@ -16,6 +17,7 @@ use crate::diagnostic::{Applicability, Finding, Fix, RuleId};
 use crate::model::{Assignment, ExportModel, Usage};
 use crate::text::LineIndex;
 use crate::{Settings, Style};
+use rescue::Rescue;
 use rewrite::RewritePlan;
 
 /// What a rule reports, before it is located in lines and columns.
@@ -31,6 +33,9 @@ pub struct Violation {
 pub struct Context<'m, 'a> {
     pub model: &'m ExportModel<'a>,
     pub plan: RewritePlan,
+    /// The merge that rescues writes running before `module.exports = { … }`, when the file has one: then its
+    /// edits are the file's fix.
+    pub rescue: Option<Rescue>,
     pub line_index: LineIndex<'a>,
 }
 
@@ -94,7 +99,9 @@ pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Resu
     if model.unanalysable.is_some() || !uses_exports(model) {
         return Ok(Vec::new());
     }
-    let context = Context { model, plan: RewritePlan::new(model)?, line_index: LineIndex::new(source) };
+    let plan = RewritePlan::new(model)?;
+    let rescue = Rescue::new(model, &plan);
+    let context = Context { model, plan, rescue, line_index: LineIndex::new(source) };
     let mut violations = exports_reassign::check(&context);
     violations.extend(lost_export::check(&context));
     if violations.is_empty() {
@@ -114,7 +121,11 @@ pub fn check(model: &ExportModel<'_>, source: &str, settings: &Settings) -> Resu
         .map(|violation| {
             let (line, column) = context.line_index.line_column(violation.range.start);
             let fix = violation.fix.and_then(|(title, _)| {
-                context.plan.edits.clone().map(|edits| Fix { applicability, title: title.to_owned(), edits })
+                let edits = match &context.rescue {
+                    Some(rescue) => Some(rescue.edits.clone()),
+                    None => context.plan.edits.clone(),
+                };
+                edits.map(|edits| Fix { applicability, title: title.to_owned(), edits })
             });
             Finding { rule: violation.rule, range: violation.range, line, column, message: violation.message, fix }
         })

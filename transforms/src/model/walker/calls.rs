@@ -21,7 +21,7 @@ impl Walker<'_> {
             call.visit_children_with(self);
             return self.opaque_value(span);
         };
-        if let Some(method) = object_method(callee) {
+        if let Some(method) = object_method(callee, self.script.unresolved) {
             return self.eval_object_call(method, call);
         }
         if matches!(unparen(callee), Expr::Ident(ident) if self.is_free(ident, "require")) {
@@ -92,15 +92,15 @@ fn assigned_keys(sources: &[ExprOrSpread]) -> Option<Vec<String>> {
     Some(keys)
 }
 
-/// `Object.<method>` with a global `Object`.
-pub(super) fn object_method(callee: &Expr) -> Option<&'static str> {
+/// `Object.<method>` with a global `Object` (not one the file declares).
+pub(super) fn object_method(callee: &Expr, unresolved: swc_core::common::SyntaxContext) -> Option<&'static str> {
     let Expr::Member(member) = unparen(callee) else {
         return None;
     };
     let Expr::Ident(object) = unparen(&member.obj) else {
         return None;
     };
-    if &*object.sym != "Object" {
+    if &*object.sym != "Object" || object.ctxt != unresolved {
         return None;
     }
     let MemberProp::Ident(name) = &member.prop else {
