@@ -129,7 +129,7 @@ fn unsafe_fixes_need_opt_in_and_unfixable_findings_remain() {
     // an `exports.a` write before `module.exports` is reassigned cannot be rescued and has no fix.
     const UNSAFE: &str = "exports = { a: 1 };\nmodule.exports = { b: 2 };\n";
     const UNSAFE_FIXED: &str = "module.exports = { a: 1 };\nmodule.exports = { b: 2 };\n";
-    const UNFIXABLE: &str = "exports.a = 1;\nmodule.exports = makeApi();\n";
+    const UNFIXABLE: &str = "exports.a = make();\nmodule.exports = makeApi();\n";
     let project = Project::new();
     project.write("a.js", UNSAFE).write("b.js", UNFIXABLE);
 

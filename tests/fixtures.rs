@@ -697,6 +697,8 @@ fn unified_diff(old: &str, new: &str) -> String {
 fn unexplained_changes(original: &str, fixed: &str) -> Vec<String> {
     let unmerged = undo_merge(original, fixed);
     let fixed = unmerged.as_deref().unwrap_or(fixed);
+    let (original, fixed) = &without_moved_writes(original, fixed);
+    let (original, fixed) = (original.as_str(), fixed.as_str());
     let old: Vec<char> = original.chars().collect();
     let new: Vec<char> = fixed.chars().collect();
     let diff = TextDiff::configure().algorithm(Algorithm::Myers).diff_chars(original, fixed);
@@ -718,6 +720,31 @@ fn unexplained_changes(original: &str, fixed: &str) -> Vec<String> {
         unexplained.clear();
     }
     unexplained
+}
+
+/// Both texts without the writes a fix moved after a reassignment: each line `module.exports.k = v;` of the fixed
+/// text that is new, taken out together with the line `exports.k = v;` of the original it came from (which the
+/// fixed text no longer has). What remains must differ by the usual edits only.
+fn without_moved_writes(original: &str, fixed: &str) -> (String, String) {
+    let mut old: Vec<&str> = original.split_inclusive('\n').collect();
+    let mut new: Vec<&str> = fixed.split_inclusive('\n').collect();
+    let moved: Vec<&str> = new
+        .iter()
+        .copied()
+        .filter(|line| line.trim_start().starts_with("module.exports") && !old.contains(line))
+        .collect();
+    for line in moved {
+        let source = line.trim().replacen("module.exports", "exports", 1);
+        let came_from = old.iter().position(|candidate| candidate.trim() == source);
+        let still_there = new.iter().any(|candidate| candidate.trim() == source);
+        if let (Some(index), false) = (came_from, still_there) {
+            old.remove(index);
+            if let Some(position) = new.iter().position(|candidate| *candidate == line) {
+                new.remove(position);
+            }
+        }
+    }
+    (old.concat(), new.concat())
 }
 
 /// The fixed text with a merge put back the way the original wrote it, when the fix made one: the

@@ -79,7 +79,7 @@ fn validate_sarif(log: &str) -> Run {
 fn sarif_output_is_valid_against_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "lib/a file.js", REASSIGN);
-    write(dir.path(), "b.js", "exports.a = 1;\nmodule.exports = makeApi();\n");
+    write(dir.path(), "b.js", "exports.a = make();\nmodule.exports = makeApi();\n");
     write(dir.path(), "c.js", BROKEN);
     write(dir.path(), "d.js", "exports.a = 1;\nmodule.exports.b = 2;\n");
     let run = exportfix(dir.path(), &["check", "--format", "sarif"], None);

@@ -41,7 +41,7 @@ fn stdin_fix_writes_the_source_to_stdout_and_findings_to_stderr() {
         assert_eq!(run.stdout, source, "{name}: {run:?}");
     }
     // An unfixable finding: unchanged text, the finding on stderr, exit 1.
-    let unfixable = "exports.a = 1;\nmodule.exports = makeApi();\n";
+    let unfixable = "exports.a = make();\nmodule.exports = makeApi();\n";
     let run = exportfix(dir.path(), &["fix", "--stdin-filename", "b.js"], Some(unfixable.as_bytes()));
     assert_eq!(run.code, Some(1), "{run:?}");
     assert_eq!(run.stdout, unfixable);

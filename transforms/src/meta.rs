@@ -59,7 +59,9 @@ const LOST_EXPORT: RuleMeta = RuleMeta {
 };
 
 /// `lost-export`'s other fix, for writes that run before `module.exports = { … }` (see `rules/rescue.rs`).
-pub const LOST_EXPORT_MERGE_FIX_TITLE: &str = "Merge the new value into the exports object with `Object.assign`";
+pub const LOST_EXPORT_MERGE_FIX_TITLE: &str = "Merge the new value into the exports object";
+/// ... and for writes that run before `module.exports = f` (a function, class or other value).
+pub const LOST_EXPORT_MOVE_FIX_TITLE: &str = "Move the writes after the reassignment, onto the new value";
 
 const MIXED_EXPORTS: RuleMeta = RuleMeta {
     id: "mixed-exports",

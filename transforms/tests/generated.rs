@@ -5,7 +5,8 @@
 //! - for a program that parses: `fix` succeeds (its output parses and settles), a second `fix` changes nothing, and
 //!   the output is the input with only the edits a rewrite may make (`module.` put before `exports`, `{ exports }`
 //!   expanded, `var exports` replaced, a linking idiom deleted, `module.exports = { … }` made a merge with
-//!   `Object.assign`) — checked by replaying the rounds edit by edit;
+//!   `Object.assign` or one write per key, a lost write moved after the reassignment) — checked by replaying the
+//!   rounds edit by edit;
 //! - in the real `node` (tests/generated/shape_server.js, deterministic stubs): a safe fix made only of
 //!   `mixed-exports`/`prefer-module-exports` leaves the exported shape identical; a safe repair keeps every key the
 //!   original exported (and does not make a working module throw).
@@ -486,6 +487,12 @@ fn check_edit(text: &str, edit: &exportfix_transforms::Edit) -> Result<(), Strin
             let code: String = without_comments(original).split_whitespace().collect();
             let writes = replacement.split(";\n").map(str::trim).all(|write| write.starts_with("module.exports"));
             code.starts_with("module.exports={") && code.ends_with('}') && writes
+        }
+        // A lost write moved after the reassignment: its statement deleted here, ...
+        "" if without_comments(original).trim().starts_with("exports") && original.contains('=') => true,
+        // ... and inserted after the reassignment, through `module.exports`.
+        moved if edit.range.is_empty() && moved.starts_with('\n') => {
+            moved.lines().skip(1).all(|line| line.trim().starts_with("module.exports") && line.trim().ends_with(';'))
         }
         "" => {
             // A linking idiom made redundant: `exports = ` / `var exports = ` in front of `module.exports`, or a

@@ -186,3 +186,99 @@ impl Visit for SuperFinder {
         self.0 = true;
     }
 }
+
+/// A write through `exports` that can be moved after the reassignment: `exports.k = v;`, a statement of the module
+/// body, whose value reads nothing the code in between could change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MovableWrite {
+    /// The statement, with its line when it stands alone on it.
+    pub statement: Range<usize>,
+    /// The write as it will read after the reassignment: `module.exports.k = v;`.
+    pub moved: String,
+}
+
+impl ExportModel<'_> {
+    /// The module-body statement the reference starting at `start` is the target of, as a write that can move.
+    pub fn movable_write(&self, start: usize) -> Result<MovableWrite, &'static str> {
+        let body = &self.script.script.body;
+        let constants = top_level_constants(body);
+        for statement in body {
+            let Stmt::Expr(expression) = statement else { continue };
+            let Expr::Assign(assign) = &*expression.expr else { continue };
+            if self.script.offset(assign.span.lo) != start {
+                continue;
+            }
+            let pure = match &*assign.right {
+                Expr::Lit(_) | Expr::Fn(_) | Expr::Arrow(_) | Expr::Class(_) => true,
+                Expr::Ident(ident) => constants.contains(&(ident.sym.clone(), ident.ctxt)),
+                _ => false,
+            };
+            if assign.op != AssignOp::Assign || !pure {
+                return Err("its value may read what the code before the reassignment changes");
+            }
+            let source = self.script.source;
+            let text = source.get(start..self.script.offset(assign.span.hi)).ok_or("not in the text")?;
+            let range = self.script.offset(statement.span().lo)..self.script.offset(statement.span().hi);
+            return Ok(MovableWrite { statement: whole_line(source, range), moved: format!("module.{text};") });
+        }
+        Err("it is not a statement of the module body")
+    }
+
+    /// Where the module-body statement whose expression starts at `start` ends.
+    pub fn top_level_statement_end(&self, start: usize) -> Option<usize> {
+        self.script.script.body.iter().find_map(|statement| match statement {
+            Stmt::Expr(expression) if self.script.offset(expression.expr.span().lo) == start => {
+                Some(self.script.offset(statement.span().hi))
+            }
+            _ => None,
+        })
+    }
+}
+
+/// The names the module body binds for good: function and class declarations, `const`.
+fn top_level_constants(
+    body: &[Stmt],
+) -> std::collections::HashSet<(swc_core::ecma::atoms::Atom, swc_core::common::SyntaxContext)> {
+    let mut names = std::collections::HashSet::new();
+    for statement in body {
+        match statement {
+            Stmt::Decl(Decl::Fn(function)) => {
+                names.insert((function.ident.sym.clone(), function.ident.ctxt));
+            }
+            Stmt::Decl(Decl::Class(class)) => {
+                names.insert((class.ident.sym.clone(), class.ident.ctxt));
+            }
+            Stmt::Decl(Decl::Var(declaration)) if declaration.kind == VarDeclKind::Const => {
+                for declarator in &declaration.decls {
+                    if let Pat::Ident(binding) = &declarator.name {
+                        names.insert((binding.id.sym.clone(), binding.id.ctxt));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// A statement's range widened to its whole line (indentation and line break) when nothing else is on it.
+fn whole_line(source: &str, range: Range<usize>) -> Range<usize> {
+    let is_break = |c: char| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+    let head = source.get(..range.start).unwrap_or_default();
+    let indentation = head.len() - head.trim_end_matches([' ', '\t']).len();
+    let line_start = range.start - indentation;
+    let at_line_start = line_start == 0 || head[..line_start].ends_with(is_break);
+    let tail = source.get(range.end..).unwrap_or_default();
+    let rest = tail.len() - tail.trim_start_matches([' ', '\t']).len();
+    let after = &tail[rest..];
+    let line_break = if after.starts_with("\r\n") {
+        2
+    } else {
+        after.chars().next().filter(|c| is_break(*c)).map_or(0, char::len_utf8)
+    };
+    if at_line_start && line_break > 0 {
+        line_start..range.end + rest + line_break
+    } else {
+        range
+    }
+}

