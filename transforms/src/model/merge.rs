@@ -46,7 +46,7 @@ impl ExportModel<'_> {
 }
 
 /// The literal's keys when each is a plain data property; why not otherwise.
-fn plain_keys(literal: &ObjectLit) -> Result<(Vec<String>, bool), &'static str> {
+fn mergeable_keys(literal: &ObjectLit) -> Result<(Vec<String>, bool), &'static str> {
     let (mut keys, mut open) = (Vec::new(), false);
     for property in &literal.props {
         let PropOrSpread::Prop(property) = property else {
@@ -134,7 +134,7 @@ impl StatementFinder<'_, '_> {
         let Expr::Object(literal) = &*assign.right else {
             return Err("the new value is not an object literal");
         };
-        let (keys, open) = plain_keys(literal)?;
+        let (keys, open) = mergeable_keys(literal)?;
         let prefix = self.start..self.script.offset(assign.right.span().lo);
         let literal_end = self.script.offset(assign.right.span().hi);
         let text = self.script.source.get(prefix.end..literal_end).unwrap_or_default();

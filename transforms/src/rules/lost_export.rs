@@ -133,7 +133,7 @@ fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
         Violation {
             rule: RuleId::LostExport,
             range: reference.range.clone(),
-            message: match (&context.plan.refused_write, context.plan.why_no_edits(&|offset| context.line(offset))) {
+            message: match (&context.plan.doubt, context.plan.why_no_edits(&|offset| context.line(offset))) {
                 (_, Some(reason)) if context.plan.edits.is_none() => format!(
                     "{name} written through `exports`, but {cause}, so it is never exported; there is no fix: \
                      {reason}"
@@ -319,6 +319,15 @@ mod tests {
                     "function Foo() {}\nmodule.exports = Foo;\nmodule.exports.a = 1;\nmodule.exports.b = function () { return module.exports.a; };\n",
                 ),
                 Case::unsafe_fix("exports.a = 1;\nmodule.exports = Foo;\n", "module.exports = Foo;\nmodule.exports.a = 1;\n"),
+                // A `var` (or a function) declared in a branch may never get its value: not followed.
+                Case::unsafe_fix(
+                    "if (false) var frozen = {};\nmodule.exports = frozen;\nexports.a = 1;\n",
+                    "if (false) var frozen = {};\nmodule.exports = frozen;\nmodule.exports.a = 1;\n",
+                ),
+                Case::unsafe_fix(
+                    "if (ready) { function make() {} }\nmodule.exports = make;\nexports.a = 1;\n",
+                    "if (ready) { function make() {} }\nmodule.exports = make;\nmodule.exports.a = 1;\n",
+                ),
                 // Replaced on every path, by one value or another: lost either way, rescued either way.
                 Case::fix(
                     "if (c) { module.exports = function A() {}; } else { module.exports = {}; }\nexports.a = 1;\n",

@@ -64,6 +64,13 @@ mod tests {
             "mixed-exports",
             &[
                 Case::fix("exports.a = 1;\nmodule.exports.b = 2;\n", "module.exports.a = 1;\nmodule.exports.b = 2;\n"),
+                // Deleting both links would join the directive to the `(`: the style fix stays out.
+                Case::pass("\"use strict\"\nvar exports = module.exports;\nvar exports = module.exports;\n(0, exports).a = 1;\n"),
+                // `exports = {}` continued by `(…)` on the next line: deleting `exports = ` would start a block.
+                Case::fix(
+                    "exports = {}\n(0, exports).a = module.exports;\nexports.a = 1;\n",
+                    "module.exports = {}\n(0, module.exports).a = module.exports;\nmodule.exports.a = 1;\n",
+                ),
                 // A relink to the binding `module.exports` holds: one object under two names.
                 Case::fix(
                     "function api() {}\nmodule.exports = api;\nexports = api;\nexports.helper = 1;\n",

@@ -90,12 +90,8 @@ impl Rescue {
             // A write after the reassignment is the rewrite's to rescue: its edits come along.
             if !plan.unrescuable.contains(&write.id) {
                 uses_rewrite = true;
-                if doubt.is_none() && !plan.repairs_cleanly {
-                    doubt = Some(plan.refused_write.clone().unwrap_or_else(|| {
-                        "the writes after the reassignment are not rescued cleanly by writing them through \
-                         `module.exports`"
-                            .to_owned()
-                    }));
+                if doubt.is_none() {
+                    doubt = plan.doubt.clone();
                 }
                 continue;
             }

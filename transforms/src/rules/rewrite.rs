@@ -25,10 +25,9 @@ pub struct RewritePlan {
     /// The rewrite changes only what a repair must: every lost write now lands on the exported object, every write
     /// that landed still does, and no other reference sees anything different.
     pub repairs_cleanly: bool,
-    /// Why a write the repair rescues may not land as it reads (a read-only `name`, a getter, a value that may be
-    /// a primitive), or why a write or definition it moves may meet a definition or write of the same key: the
-    /// repair is then unsafe, and findings say why.
-    pub refused_write: Option<String>,
+    /// Why the repair is not clean (so unsafe), when it is not: a write the repair rescues that may not land as it
+    /// reads (a read-only `name`, a getter, a value that may be a primitive), or another reason; findings say it.
+    pub doubt: Option<String>,
 }
 
 impl RewritePlan {
@@ -65,11 +64,22 @@ impl RewritePlan {
         let refused_write = rescued_writes(&trace, &rewritten)
             .find_map(|write| trace.accepts_rescued_write(write).err())
             .or_else(|| defined_key_collision(&trace, &model.key_writes, &rewritten));
-        let repairs_cleanly = !trace.opaque
-            && !trace.escapes
-            && refused_write.is_none()
-            && repairs(&trace, &rewritten, unrescuable.is_empty());
-        Ok(RewritePlan { unrescuable, edits, inexpressible, preserving, repairs_cleanly, refused_write })
+        let doubt = if trace.opaque {
+            Some(
+                "`exports` or `module.exports` is reassigned where the engine cannot tell when (in code that may \
+                  run at any time)"
+                    .to_owned(),
+            )
+        } else if trace.escapes {
+            Some(
+                "the exports object is passed on or stored, so writes through other names cannot be followed"
+                    .to_owned(),
+            )
+        } else {
+            refused_write.or_else(|| repairs(&trace, &rewritten, unrescuable.is_empty()).err())
+        };
+        let repairs_cleanly = doubt.is_none();
+        Ok(RewritePlan { unrescuable, edits, inexpressible, preserving, repairs_cleanly, doubt })
     }
 
     /// Why the file's findings have no fix although its `exports` were to be rewritten; `line` gives an offset's
@@ -199,7 +209,7 @@ fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
         })
 }
 
-fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_rewritten: bool) -> bool {
+fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_rewritten: bool) -> Result<(), String> {
     // Once a lost write lands on the export, code that reads the export while the module loads may read it and
     // take another path (`module.exports.b || (module.exports.parse = …)`).
     let moves_writes = rescued_writes(trace, rewritten).next().is_some();
@@ -207,40 +217,46 @@ fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_re
         !reference.is_exports() && !reference.deferred && matches!(reference.usage, Usage::Read | Usage::Escape)
     });
     if moves_writes && reads_export_while_loading {
-        return false;
+        return Err("code reads `module.exports` while the module loads, and would then see the rescued writes".into());
     }
-    trace.references.iter().all(|reference| {
+    let unclean = trace.references.iter().find_map(|reference| {
         let to_module_exports = reference.is_exports() && rewritten.contains(&reference.id);
         match (&reference.usage, reference.target) {
             // Code that never runs writes nothing in either program.
-            _ if !reference.reachable => true,
+            _ if !reference.reachable => None,
             (Usage::PropertyWrite { .. }, _) => {
                 let before = trace.reaches_original(reference);
                 let after = trace.reaches_rewritten(reference, to_module_exports);
                 let lands_safely = after == Some(true) && !writes_to_fragile(trace, reference, to_module_exports);
-                match before {
+                let clean = match before {
                     Some(true) => lands_safely,
                     Some(false) if to_module_exports => lands_safely,
                     Some(false) => sees_same(trace, reference, rewritten),
                     None => false,
-                }
+                };
+                (!clean).then_some(
+                    "a write may land elsewhere than the exported object, or on a value that may not take it",
+                )
             }
             // A delete must act on an exported object exactly when it did: moved onto the export, it removes one.
             (Usage::PropertyDelete { .. }, _) => {
                 let before = trace.reaches_original(reference);
-                before.is_some() && before == trace.reaches_rewritten(reference, to_module_exports)
+                let same = before.is_some() && before == trace.reaches_rewritten(reference, to_module_exports);
+                (!same).then_some("a `delete` would act on another object than it does today")
             }
             // Code that runs later reads what the rescued writes wrote when every `exports` moves together; a read
             // while the module loads must see what it saw, or control flow and values change.
             (Usage::Read | Usage::Escape, Target::Exports)
                 if reference.deferred && to_module_exports && every_exports_reference_rewritten =>
             {
-                true
+                None
             }
-            (Usage::Assign(_), _) => true,
-            _ => sees_same(trace, reference, rewritten),
+            (Usage::Assign(_), _) => None,
+            _ => (!sees_same(trace, reference, rewritten))
+                .then_some("code reads `exports` while the module loads, and would then read another object"),
         }
-    })
+    });
+    unclean.map_or(Ok(()), |reason| Err(reason.to_owned()))
 }
 
 /// Writing a property onto a primitive or a frozen object throws in strict mode: such a repair is not safe.

@@ -60,7 +60,7 @@ impl Walker<'_> {
 
     /// Notes the value a declarator gives its binding, when the binding is followed.
     pub(super) fn bind_value(&mut self, ident: &Ident, value: Pair) {
-        if self.facts.bindings.is_stable(ident) {
+        if self.facts.bindings.is_stable(ident) && self.state.reachable {
             self.binding_values.insert((ident.sym.clone(), ident.ctxt), value);
         }
     }
@@ -71,11 +71,23 @@ struct Finder {
     declarations: HashMap<BindingKey, usize>,
     reassigned: HashSet<BindingKey>,
     declared: HashMap<BindingKey, (u32, ObjectKind)>,
+    /// How many branches, loops and `try` blocks enclose the code, inside the innermost function: a `var` or a
+    /// function declared there may never get its value (`if (false) var x = {};`), yet is visible after them.
+    conditional: usize,
+    /// Inside a `var` declaration (function-scoped, unlike `let` and `const`).
+    in_var: bool,
 }
 
 impl Finder {
     fn declare(&mut self, ident: &Ident) {
         *self.declarations.entry((ident.sym.clone(), ident.ctxt)).or_default() += 1;
+    }
+
+    /// Visits code that may not run (a branch, a loop body, a `try` block); a function inside starts afresh.
+    fn conditionally(&mut self, visit: impl FnOnce(&mut Self)) {
+        self.conditional += 1;
+        visit(self);
+        self.conditional -= 1;
     }
 
     /// Every identifier a target pattern binds is assigned again.
@@ -87,8 +99,17 @@ impl Finder {
 }
 
 impl Visit for Finder {
+    fn visit_var_decl(&mut self, declaration: &VarDecl) {
+        let outer = std::mem::replace(&mut self.in_var, declaration.kind == VarDeclKind::Var);
+        declaration.visit_children_with(self);
+        self.in_var = outer;
+    }
+
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
         match (&declarator.name, &declarator.init) {
+            (Pat::Ident(binding), Some(_)) if self.in_var && self.conditional > 0 => {
+                self.reassign_all(&declarator.name)
+            }
             (Pat::Ident(binding), Some(_)) => self.declare(&binding.id),
             // Declared without a value, or by destructuring: not followed.
             (name, _) => self.reassign_all(name),
@@ -98,9 +119,66 @@ impl Visit for Finder {
 
     fn visit_fn_decl(&mut self, function: &FnDecl) {
         self.declare(&function.ident);
-        let site = function.function.span.lo.0;
-        self.declared.insert((function.ident.sym.clone(), function.ident.ctxt), (site, ObjectKind::Function));
+        if self.conditional > 0 {
+            // Sloppy mode makes a function declared in a block visible outside it only once the block runs.
+            self.reassigned.insert((function.ident.sym.clone(), function.ident.ctxt));
+        } else {
+            let site = function.function.span.lo.0;
+            self.declared.insert((function.ident.sym.clone(), function.ident.ctxt), (site, ObjectKind::Function));
+        }
         function.function.visit_with(self);
+    }
+
+    fn visit_function(&mut self, function: &Function) {
+        let outer = std::mem::take(&mut self.conditional);
+        function.visit_children_with(self);
+        self.conditional = outer;
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        let outer = std::mem::take(&mut self.conditional);
+        arrow.visit_children_with(self);
+        self.conditional = outer;
+    }
+
+    fn visit_if_stmt(&mut self, node: &IfStmt) {
+        node.test.visit_with(self);
+        self.conditionally(|finder| {
+            node.cons.visit_with(finder);
+            node.alt.visit_with(finder);
+        });
+    }
+
+    fn visit_switch_stmt(&mut self, node: &SwitchStmt) {
+        self.conditionally(|finder| node.visit_children_with(finder));
+    }
+
+    fn visit_try_stmt(&mut self, node: &TryStmt) {
+        self.conditionally(|finder| node.visit_children_with(finder));
+    }
+
+    fn visit_labeled_stmt(&mut self, node: &LabeledStmt) {
+        self.conditionally(|finder| node.visit_children_with(finder));
+    }
+
+    fn visit_while_stmt(&mut self, node: &WhileStmt) {
+        self.conditionally(|finder| node.visit_children_with(finder));
+    }
+
+    fn visit_do_while_stmt(&mut self, node: &DoWhileStmt) {
+        self.conditionally(|finder| node.visit_children_with(finder));
+    }
+
+    fn visit_for_stmt(&mut self, node: &ForStmt) {
+        self.conditionally(|finder| node.visit_children_with(finder));
+    }
+
+    fn visit_for_in_stmt(&mut self, node: &ForInStmt) {
+        self.conditionally(|finder| node.visit_children_with(finder));
+    }
+
+    fn visit_for_of_stmt(&mut self, node: &ForOfStmt) {
+        self.conditionally(|finder| node.visit_children_with(finder));
     }
 
     fn visit_class_decl(&mut self, class: &ClassDecl) {

@@ -31,8 +31,9 @@ impl Walker<'_> {
     }
 
     /// Deleting a whole statement must not glue its neighbours into one (`a = b` + `(f)()` becomes a call), so it
-    /// is allowed only where the next token cannot continue the previous statement, or the previous one ends in
-    /// `;`. `None` when it is not allowed: the caller keeps the statement in another form.
+    /// is allowed only where the next token cannot continue a statement: even after a `;`, since the statement
+    /// that ends there may be deleted too. `None` when it is not allowed: the caller keeps the statement in
+    /// another form.
     pub(super) fn delete_statement(&self, statement: Option<ListStatement>, leading: &str) -> Option<EditForm> {
         let statement = statement?;
         let range = self.anchored_range(statement.span, leading);
@@ -40,8 +41,7 @@ impl Walker<'_> {
         let before = &source[..range.start];
         let after = &source[range.end..];
         let next = after.trim_start().chars().next();
-        let previous = before.trim_end().chars().last();
-        if continues_a_statement(next) && !matches!(previous, None | Some(';')) {
+        if continues_a_statement(next) && !before.trim().is_empty() {
             return None;
         }
         let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
@@ -77,7 +77,12 @@ impl Walker<'_> {
 pub(super) fn starts_a_declaration(expression: &Expr) -> bool {
     match expression {
         Expr::Object(_) | Expr::Fn(_) | Expr::Class(_) => true,
-        Expr::Assign(assign) => matches!(&assign.left, AssignTarget::Pat(AssignTargetPat::Object(_))),
+        Expr::Assign(assign) => match &assign.left {
+            AssignTarget::Pat(AssignTargetPat::Object(_)) => true,
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => starts_a_declaration(&member.obj),
+            _ => false,
+        },
+        Expr::Update(update) if !update.prefix => starts_a_declaration(&update.arg),
         Expr::Seq(sequence) => sequence.exprs.first().is_some_and(|first| starts_a_declaration(first)),
         Expr::Bin(binary) => starts_a_declaration(&binary.left),
         Expr::Cond(conditional) => starts_a_declaration(&conditional.test),
