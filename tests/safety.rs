@@ -122,6 +122,37 @@ const CASES: &[Case] = &[
         "module.exports = function X() {};\nexports = module.exports;\nexports.v = 1;\n",
         &["mixed-exports:safe"],
     ),
+    case(
+        "define-property-after-reassignment",
+        "module.exports = function main() {};\nObject.defineProperty(exports, 'version', { value: '1', enumerable: true });\n",
+        &["lost-export:safe"],
+    ),
+    case(
+        "define-property-name",
+        "'use strict';\nmodule.exports = function main() {};\nObject.defineProperty(exports, 'name', { value: 'x' });\n",
+        &["lost-export:unsafe"],
+    ),
+    case(
+        "assign-literal-after-reassignment",
+        "module.exports = function main() {};\nObject.assign(exports, { a: 1, b: 2 });\n",
+        &["lost-export:safe"],
+    ),
+    // Issue 11: writes before the reassignment, merged or moved.
+    case(
+        "merge-before-object-literal",
+        "exports.handler = async function handler() {};\nfunction signPath() {}\nmodule.exports = { signPath };\n",
+        &["lost-export:safe"],
+    ),
+    case(
+        "move-before-function",
+        "function getDef() {}\nexports.default = getDef;\nmodule.exports = getDef;\n",
+        &["lost-export:safe"],
+    ),
+    case(
+        "move-read-only-name",
+        "'use strict';\nfunction f() {}\nexports.name = 'x';\nmodule.exports = f;\n",
+        &["lost-export:unsafe"],
+    ),
     // Linking idioms in every spelling are not bugs.
     case("var-module-link", "var module;\nexports = module.exports = {};\n", &[]),
     case("link-parenthesised-1", "module.exports = ((exports) = {});\nexports.a = 1;\n", &["mixed-exports:safe"]),
