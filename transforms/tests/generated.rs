@@ -492,7 +492,7 @@ fn check_edit(text: &str, edit: &exportfix_transforms::Edit) -> Result<(), Strin
         "" if without_comments(original).trim().starts_with("exports") && original.contains('=') => true,
         // ... and inserted after the reassignment, through `module.exports`.
         moved if edit.range.is_empty() && moved.starts_with('\n') => {
-            moved.lines().skip(1).all(|line| line.trim().starts_with("module.exports") && line.trim().ends_with(';'))
+            moved.trim_start().starts_with("module.exports") && moved.trim_end().ends_with(';')
         }
         "" => {
             // A linking idiom made redundant: `exports = ` / `var exports = ` in front of `module.exports`, or a

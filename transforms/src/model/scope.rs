@@ -262,3 +262,68 @@ fn is_declare_form(declaration: &Decl) -> bool {
         Decl::TsInterface(_) | Decl::TsTypeAlias(_) | Decl::Using(_) => false,
     }
 }
+
+/// Whether a function named `exports` or `module` is declared in a block (not directly in a function or module
+/// body). In sloppy mode Annex B may also bind it in the enclosing function (even past a `catch` parameter of the
+/// same name), which swc's resolver does not model: where such a name points cannot be known.
+pub fn declares_block_function_named_like_a_binding(body: &[Stmt]) -> bool {
+    let mut finder = BlockFunctions { depth: 0, found: false };
+    for statement in body {
+        statement.visit_with(&mut finder);
+    }
+    finder.found
+}
+
+struct BlockFunctions {
+    /// How many blocks enclose the code inside its function.
+    depth: usize,
+    found: bool,
+}
+
+impl BlockFunctions {
+    fn body(&mut self, statements: &[Stmt]) {
+        let outer = std::mem::take(&mut self.depth);
+        for statement in statements {
+            statement.visit_with(self);
+        }
+        self.depth = outer;
+    }
+}
+
+impl Visit for BlockFunctions {
+    fn visit_fn_decl(&mut self, declaration: &FnDecl) {
+        self.found |= self.depth > 0 && ["exports", "module"].contains(&&*declaration.ident.sym);
+        declaration.function.visit_with(self);
+    }
+
+    fn visit_function(&mut self, function: &Function) {
+        function.params.visit_with(self);
+        self.body(function.body.as_ref().map_or(&[][..], |body| &body.stmts[..]));
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        match &*arrow.body {
+            ArrowFunctionBody::FunctionBody(block) => self.body(&block.stmts),
+            ArrowFunctionBody::Expr(expression) => expression.visit_with(self),
+        }
+    }
+
+    fn visit_block_stmt(&mut self, block: &BlockStmt) {
+        self.depth += 1;
+        block.visit_children_with(self);
+        self.depth -= 1;
+    }
+
+    fn visit_switch_case(&mut self, case: &SwitchCase) {
+        self.depth += 1;
+        case.visit_children_with(self);
+        self.depth -= 1;
+    }
+
+    fn visit_if_stmt(&mut self, node: &IfStmt) {
+        // `if (x) function exports() {}`: a declaration as a branch, in sloppy mode.
+        self.depth += 1;
+        node.visit_children_with(self);
+        self.depth -= 1;
+    }
+}

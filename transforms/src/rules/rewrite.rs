@@ -241,7 +241,9 @@ fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_re
             // A delete must act on an exported object exactly when it did: moved onto the export, it removes one.
             (Usage::PropertyDelete { .. }, _) => {
                 let before = trace.reaches_original(reference);
-                let same = before.is_some() && before == trace.reaches_rewritten(reference, to_module_exports);
+                let same = before.is_some()
+                    && before == trace.reaches_rewritten(reference, to_module_exports)
+                    && !(to_module_exports && writes_to_fragile(trace, reference, to_module_exports));
                 (!same).then_some("a `delete` would act on another object than it does today")
             }
             // Code that runs later reads what the rescued writes wrote when every `exports` moves together; a read

@@ -67,6 +67,7 @@ impl Facts {
             assigning_loops: assigning_loops(&script.script.body),
             bindings: Bindings::of(&script.script.body),
             in_place: InPlace::of(&script.script.body, script.top_level),
+            block_functions: crate::model::scope::declares_block_function_named_like_a_binding(&script.script.body),
             budget: crate::budget::walk_budget(script.source.len()),
         }
     }
@@ -79,6 +80,8 @@ pub struct Facts {
     bindings: Bindings,
     /// The function declarations whose body runs at their one call (see [`in_place`]).
     in_place: InPlace,
+    /// A function named `exports` or `module` is declared in a block: where those names point is not known.
+    block_functions: bool,
     /// How many units of work one walk may spend (see [`crate::budget`]).
     budget: usize,
 }
@@ -228,6 +231,7 @@ impl<'a> Walker<'a> {
         } else if declares_at_top_level(body, "module", script.top_level) {
             walker.opaque = true;
         }
+        walker.dynamic_scope |= facts.block_functions;
         walker.hoist_function_declarations(body);
         walker.walk_statements(body);
         if let Some(offset) = walker.exhausted_at {

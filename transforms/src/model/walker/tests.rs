@@ -198,6 +198,7 @@ fn a_walk_over_budget_is_an_error() {
                     assigning_loops: Default::default(),
                     bindings: Default::default(),
                     in_place: Default::default(),
+                    block_functions: false,
                     budget,
                 };
                 super::Walker::run(script, &|_| false, false, &facts).map(|outcome| outcome.walked.work)
