@@ -1431,6 +1431,14 @@ const KNOWN_ISSUES: &[(&str, &str)] = &[
         "module.exports = {};\nmodule.exports.b = 1;\nexports.b = 2;\nexports.a = 3;\n",
     ),
     (
+        "rescue-drops-shared-write",
+        // lost-export, safe fix: `exports` still holds `require('dep')` (Node's module cache answers the same
+        // object twice), which stays exported as `parse`; the lost `exports.a = 1` did write to it, and the rescue
+        // moves the write onto the new exports: `parse` loses its `a`. Also with `var lib = require('./lib').a`
+        // in both places; not with `{ parse: exports }`.
+        "exports = module.exports = require('dep');\nmodule.exports = { parse: require('dep') };\nexports.a = 1;\n",
+    ),
+    (
         "function-source-observed",
         // mixed-exports, safe fix: the template literal stringifies a function whose source the fix rewrites
         // (`return exports` becomes `return module.exports`), so the exported string `ñ` changes. Inherent to any
