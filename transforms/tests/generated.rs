@@ -199,7 +199,9 @@ const LEAVES: &[&str] = &[
     "exports.K = module.exports;",
     "module.exports = { K: V };",
     "module.exports = function K() {};",
-    "exports.ñ = `tpl ${V}`;",
+    // `typeof`: a template that stringified a function or class (`this` in a static block) would export its
+    // source, which any rewrite changes (known issue "function-source-observed"; long run 4).
+    "exports.ñ = `tpl ${typeof V}`;",
     "var ß = exports; ß.K = V;",
     "var held = module; held.exports = V;",
 ];
@@ -922,7 +924,8 @@ impl Repair<'_> {
         let after = &self.after.0;
         // "reassign-onto-unwritable": after
         // `exports = X` becomes `module.exports = X`, the later writes to `module.exports` land on an X that
-        // refuses them (a function's read-only `name`/`length`, a primitive, a frozen object, a getter).
+        // refuses them (a function's read-only `name`/`length`, a primitive, a frozen object, a getter) or keeps
+        // them out of its keys (an array's `length`).
         if reassign {
             const REFUSED: &[&str] = &[
                 "Cannot assign to read only property",
@@ -945,10 +948,12 @@ impl Repair<'_> {
             let accessor = |key: &String| {
                 members.iter().any(|(name, description)| name == key && description.contains("\"accessor\""))
             };
-            let intrinsic = |key: &String| FUNCTION_KEYS.contains(&key.as_str());
+            let array = after.starts_with("{\"type\":\"array\"");
+            let intrinsic =
+                |key: &String| function && FUNCTION_KEYS.contains(&key.as_str()) || array && key == "length";
             let missed: Vec<&String> = self.lost.iter().chain(self.changed).collect();
             if !self.after.is_error()
-                && (primitive || closed || missed.iter().all(|key| function && intrinsic(key) || accessor(key)))
+                && (primitive || closed || missed.iter().all(|key| intrinsic(key) || accessor(key)))
             {
                 return Some("reassign-onto-unwritable");
             }
@@ -1419,6 +1424,12 @@ const KNOWN_ISSUES: &[(&str, &str)] = &[
         "exports = { get a() { return 1; } };\nmodule.exports.a = 0;\n",
     ),
     (
+        "reassign-onto-unwritable",
+        // The same with an array (long run 4): `length: 1` now sets the array's length, which is not an
+        // enumerable key, so `length` is no longer among the exported keys.
+        "exports = [];\nObject.assign(module.exports, { length: 1 });\n",
+    ),
+    (
         "repair-revives-write",
         // exports-reassign, safe fix: the lost `exports.a = 0` (to the rebound local) lands on `module.exports`
         // after the repair, after `module.exports.a = 1`, and the exported `a` changes from 1 to 0.
@@ -1437,6 +1448,32 @@ const KNOWN_ISSUES: &[(&str, &str)] = &[
         // moves the write onto the new exports: `parse` loses its `a`. Also with `var lib = require('./lib').a`
         // in both places; not with `{ parse: exports }`.
         "exports = module.exports = require('dep');\nmodule.exports = { parse: require('dep') };\nexports.a = 1;\n",
+    ),
+    (
+        "deletions-join-statements",
+        // mixed-exports, safe fix (long run 4): deleting both `var exports = module.exports;` lines joins the
+        // unterminated directive to the next line: `"use strict"\n(0, module.exports).a = 1` calls the string
+        // and throws (and is no longer a directive). With one such line the fix is right.
+        "\"use strict\"\nvar exports = module.exports;\nvar exports = module.exports;\n(0, exports).a = 1;\n",
+    ),
+    (
+        "deletions-join-statements",
+        // The same after any statement without a semicolon: `var x = 1\n(0, module.exports).a = 1` calls 1.
+        "var x = 1\nvar exports = module.exports;\nvar exports = module.exports;\n(0, exports).a = 1;\n",
+    ),
+    (
+        "deletion-splits-statement",
+        // mixed-exports, safe fix (long run 4): without a semicolon, `exports = {}` continues on the next line as
+        // a call (`{}(0, exports)`, which throws); deleting `exports = ` leaves `{}` a block, the call becomes a
+        // statement of its own, and the module that threw now loads.
+        "exports = {}\n(0, exports).a = module.exports;\nexports.a = 1;\n",
+    ),
+    (
+        "deletion-refused",
+        // exports-reassign, safe fix (long run 4): the same continuation after `exports = function () {}`; the
+        // fix deletes `exports = `, its re-parse fails (a function declaration needs a name) and the fix is
+        // refused as an internal error ("the fixed text would not parse").
+        "exports = function () {}\n(0, exports).a = module.exports;\nexports = module.exports = 1;\n",
     ),
     (
         "function-source-observed",
