@@ -28,13 +28,11 @@ function typeName(value) {
 }
 
 /**
- * A value as the fuzz test compares it: its type, a function's name and length, a primitive's value. With
- * `owner` (a member of the exported object), also an object's or function's own enumerable keys (`own`, sorted),
- * and the exported object itself as `{"type":"self"}`, so that a repair, which may add keys to the exports, does
- * not change the description of a member that refers back to them.
+ * A value as the fuzz test compares it: its type, a function's name and length, a primitive's value; for a member
+ * of the exports (`member`), also an object's or function's own enumerable keys (`own`, sorted; a repair may add
+ * keys to the exports and so to a member that is the exports object too, which the test allows).
  */
-function describe(value, owner) {
-  if (owner !== undefined && value === owner) return { type: 'self' };
+function describe(value, member) {
   const type = typeName(value);
   const description = { type };
   if (type === 'function') {
@@ -43,7 +41,7 @@ function describe(value, owner) {
   }
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
     if (value !== undefined) description.value = typeof value === 'number' && !Number.isFinite(value) ? String(value) : typeof value === 'bigint' || typeof value === 'symbol' ? String(value) : value;
-  } else if (owner !== undefined) {
+  } else if (member) {
     try {
       description.own = Object.keys(value).sort();
     } catch (error) {
@@ -66,7 +64,7 @@ function shapeOf(exported) {
     for (const key of Object.keys(exported).sort()) {
       let member;
       try {
-        member = describe(exported[key], exported);
+        member = describe(exported[key], true);
       } catch (error) {
         member = { type: 'throwing-getter' };
       }
