@@ -989,8 +989,10 @@ impl Repair<'_> {
                 "which has only a getter",
                 "Cannot set property",
                 "may not be accessed on strict mode functions",
+                "Invalid array length",
             ];
-            if self.after.error_name() == Some("TypeError") && REFUSED.iter().any(|refused| after.contains(refused)) {
+            let refused = matches!(self.after.error_name(), Some("TypeError" | "RangeError"));
+            if refused && REFUSED.iter().any(|refused| after.contains(refused)) {
                 return Some("reassign-onto-unwritable");
             }
             let primitive = !["{\"type\":\"object\"", "{\"type\":\"function\"", "{\"type\":\"array\""]
@@ -1482,6 +1484,11 @@ const KNOWN_ISSUES: &[(&str, &str)] = &[
         // The same with an array (long run 4): `length: 1` now sets the array's length, which is not an
         // enumerable key, so `length` is no longer among the exported keys.
         "exports = [];\nObject.assign(module.exports, { length: 1 });\n",
+    ),
+    (
+        "reassign-onto-unwritable",
+        // And (long run 5) a length that is no array length: the repaired module throws a RangeError.
+        "exports = [];\nmodule.exports.length = \"str\";\n",
     ),
     (
         "repair-revives-write",
