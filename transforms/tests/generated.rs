@@ -1523,11 +1523,22 @@ const KNOWN_ISSUES: &[(&str, &str)] = &[
         "var x = 1\nvar exports = module.exports;\nvar exports = module.exports;\n(0, exports).a = 1;\n",
     ),
     (
+        "deletions-join-statements",
+        // The same with the other linking statements (long run 6): both are deleted.
+        "\"use strict\"\nmodule.exports = exports;\nexports = module.exports;\n(0, exports).a = 1;\n",
+    ),
+    (
         "deletion-splits-statement",
         // mixed-exports, safe fix (long run 4): without a semicolon, `exports = {}` continues on the next line as
         // a call (`{}(0, exports)`, which throws); deleting `exports = ` leaves `{}` a block, the call becomes a
         // statement of its own, and the module that threw now loads.
         "exports = {}\n(0, exports).a = module.exports;\nexports.a = 1;\n",
+    ),
+    (
+        "deletion-splits-statement",
+        // The same with `var exports = ` (long run 6): its initialiser `{ … }(0, exports).a = module.exports` ends
+        // in `= module.exports`, so the declaration is deleted as a linking idiom.
+        "var exports = { exports: 1 }\n(0, exports).a = module.exports;\n",
     ),
     (
         "deletion-refused",
