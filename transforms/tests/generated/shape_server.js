@@ -27,26 +27,50 @@ function typeName(value) {
   return typeof value;
 }
 
-function describe(value) {
+/**
+ * A value as the fuzz test compares it: its type, a function's name and length, a primitive's value; for a member
+ * of the exports (`member`), also an object's or function's own enumerable keys (`own`, sorted; a repair may add
+ * keys to the exports and so to a member that is the exports object too, which the test allows).
+ */
+function describe(value, member) {
   const type = typeName(value);
   const description = { type };
-  if (type === 'function' && value.name) description.name = value.name;
+  if (type === 'function') {
+    if (value.name) description.name = String(value.name);
+    description.length = typeof value.length === 'number' ? value.length : String(typeof value.length);
+  }
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
     if (value !== undefined) description.value = typeof value === 'number' && !Number.isFinite(value) ? String(value) : typeof value === 'bigint' || typeof value === 'symbol' ? String(value) : value;
+  } else if (member) {
+    try {
+      description.own = Object.keys(value).sort();
+    } catch (error) {
+      description.own = 'throws';
+    }
   }
   return description;
 }
 
+/**
+ * The exported value's description, with `extensible: false` for an object or function that takes no new keys
+ * (frozen, sealed, non-extensible) and, under `keys`, each own enumerable member's (an accessor's with
+ * `accessor: "get"`, `"set"` or `"get/set"`, and the value its getter gives).
+ */
 function shapeOf(exported) {
   const shape = describe(exported);
   if (exported !== null && (typeof exported === 'object' || typeof exported === 'function')) {
+    if (!Object.isExtensible(exported)) shape.extensible = false;
     const keys = {};
     for (const key of Object.keys(exported).sort()) {
       let member;
       try {
-        member = describe(exported[key]);
+        member = describe(exported[key], true);
       } catch (error) {
         member = { type: 'throwing-getter' };
+      }
+      const property = Object.getOwnPropertyDescriptor(exported, key);
+      if (property && (property.get || property.set)) {
+        member.accessor = [property.get && 'get', property.set && 'set'].filter(Boolean).join('/');
       }
       keys[key] = member;
     }
