@@ -62,7 +62,9 @@ impl RewritePlan {
             .map(|reference| (reference.usage.clone(), model.module_shadow_at(reference.range.start)));
         let preserving = !trace.opaque && preserves(&trace, &rewritten);
         let refused_write = rescued_writes(&trace, &rewritten)
+            .chain(retargeted_writes(&trace))
             .find_map(|write| trace.accepts_rescued_write(write).err())
+            .or_else(|| competing_rescue(&trace, &rewritten))
             .or_else(|| defined_key_collision(&trace, &model.key_writes, &rewritten));
         let doubt = if trace.opaque {
             Some(
@@ -145,6 +147,50 @@ fn rescued_writes<'t>(trace: &'t Trace, rewritten: &'t HashSet<RefId>) -> impl I
             && matches!(reference.usage, Usage::PropertyWrite { .. })
             && trace.reaches_original(reference) == Some(false)
     })
+}
+
+/// Writes that landed on one object and, rewritten or not, land on another after the rewrite (`module.exports.k`
+/// after a repaired `exports = X`): the new object must take them as the rescued ones.
+fn retargeted_writes(trace: &Trace) -> impl Iterator<Item = &Reference> {
+    trace.references.iter().filter(|reference| {
+        reference.reachable
+            && !reference.deferred
+            && matches!(reference.usage, Usage::PropertyWrite { .. })
+            && reference.original != reference.rewritten
+    })
+}
+
+/// Why a rescued write may change more than its own key: it writes a key that an exported write already sets (its
+/// value would replace that one), or it was mutating an object the engine does not know (a `require()`d one,
+/// which may be exported or used under another name, and would no longer get the write).
+fn competing_rescue(trace: &Trace, rewritten: &HashSet<RefId>) -> Option<String> {
+    let exported: Vec<Option<&str>> = trace
+        .references
+        .iter()
+        .filter(|reference| matches!(reference.usage, Usage::PropertyWrite { .. }))
+        .filter(|reference| reference.reachable && trace.reaches_original(reference) == Some(true))
+        .flat_map(|reference| trace.written_keys(reference))
+        .collect();
+    for write in rescued_writes(trace, rewritten) {
+        let known_target = write.original == crate::model::value_initial()
+            || write.original.possible_ids().is_some_and(|ids| ids.iter().all(|id| trace.kinds.contains_key(id)));
+        if !known_target && !write.deferred {
+            return Some(
+                "the write also changes an object the engine cannot follow (it may be exported or used \
+                         elsewhere), which would no longer get it"
+                    .to_owned(),
+            );
+        }
+        for key in trace.written_keys(write) {
+            if exported.iter().any(|other| other.is_none() || key.is_none() || *other == key) {
+                let key = key.map_or_else(|| "a computed key".to_owned(), |key| format!("`{key}`"));
+                return Some(format!(
+                    "{key} is also written on the exported object; the rescued write would replace it"
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Why a write or delete the rewrite moves onto another object may meet a property defined with

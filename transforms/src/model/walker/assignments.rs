@@ -389,6 +389,9 @@ impl Walker<'_> {
                         let replace = EditForm::Replace(declaration_range.start..ident_range.end, "module.exports");
                         let linked = if self.module_exports_member(init).is_some() {
                             self.delete_statement(statement, "var").unwrap_or(EditForm::Impossible)
+                        } else if starts_a_declaration(init) {
+                            // Without `var exports =`, a `{`, `function` or `class` would start the statement.
+                            replace.clone()
                         } else {
                             // Where `var exports =` cannot go, `module.exports = (module.exports = X)` is harmless.
                             self.delete_prefix(declaration_range.start..init_start, "var exports =")

@@ -376,6 +376,12 @@ impl Visit for Walker<'_> {
         self.walk_arrow(arrow);
     }
 
+    /// A static block is a scope of its own: a `var module` there shadows the module's.
+    fn visit_static_block(&mut self, block: &StaticBlock) {
+        let shadows = super::scope::scope_declares(&block.body.stmts, &[], "module");
+        self.in_scope(shadows, |walker| walker.walk_statements(&block.body.stmts));
+    }
+
     fn visit_class(&mut self, class: &Class) {
         self.walk_class(class);
     }
