@@ -971,52 +971,9 @@ fn check_in_node(oracle: &mut Oracle, source: &str, settings: &Settings) -> Resu
         } else {
             return Ok(());
         };
-        if !strict() {
-            let repair = Repair { source, fixed: &fixed, rules: &rules, after: &after, lost: &lost, changed: &changed };
-            if let Some(issue) = repair.known_issue() {
-                *KNOWN_HITS.lock().unwrap().entry(issue).or_default() += 1;
-                return Ok(());
-            }
-        }
         return Err(format!("{failure}:\n  before: {}\n  after:  {}\n--- fixed text:\n{fixed}", before.0, after.0));
     }
     Ok(())
-}
-
-/// How often each known issue exempted a generated program (printed at the end of a run).
-static KNOWN_HITS: std::sync::Mutex<std::collections::BTreeMap<&'static str, u64>> =
-    std::sync::Mutex::new(std::collections::BTreeMap::new());
-
-/// A safe repair that failed the Node check, to be matched against the known engine issues.
-struct Repair<'a> {
-    source: &'a str,
-    fixed: &'a str,
-    rules: &'a [RuleId],
-    after: &'a serde_like::Shape,
-    lost: &'a [String],
-    changed: &'a [String],
-}
-
-impl Repair<'_> {
-    /// The known issue (in `KNOWN_ISSUES`) this failure is an instance of, if any: without
-    /// `EXPORTFIX_FUZZ_STRICT`, such failures are counted, not reported, so that a run finds the others.
-    fn known_issue(&self) -> Option<&'static str> {
-        let repair = self.rules.contains(&RuleId::ExportsReassign) || self.rules.contains(&RuleId::LostExport);
-        // "repair-revives-write": a write through `exports` that was
-        // lost now reaches `module.exports`, after a write of the same key there, and its value wins.
-        if repair && !self.after.is_error() && self.lost.is_empty() {
-            let source_lines: Vec<&str> = self.source.lines().collect();
-            let rewritten: Vec<&str> = self
-                .fixed
-                .lines()
-                .filter(|line| line.contains("module.exports") && !source_lines.contains(line))
-                .collect();
-            if self.changed.iter().all(|key| rewritten.iter().any(|line| line.contains(key.as_str()))) {
-                return Some("repair-revives-write");
-            }
-        }
-        None
-    }
 }
 
 fn check_program(oracle: &mut Oracle, program: &Program) -> Result<(), String> {
@@ -1159,10 +1116,6 @@ fn fuzz<S>(
             start.elapsed().as_secs_f64(),
             failures.len()
         );
-        let known = KNOWN_HITS.lock().unwrap();
-        if !known.is_empty() {
-            eprintln!("[{name}] checks exempted as known issues (EXPORTFIX_FUZZ_STRICT=1 reports them): {known:?}");
-        }
         assert!(failures.is_empty(), "[{name}] {} failures:\n\n{}", failures.len(), failures.join("\n\n"));
     });
     thread.unwrap().join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -1540,28 +1493,26 @@ const REGRESSIONS: &[(&str, &str)] = &[
         // Node), and mixed-exports deletes the `var` line, giving a file that loads.
         "{\nlet exports = {};\nvar exports = module.exports;\nexports.a = 1;\nmodule.exports.b = 2;\n}\n",
     ),
-];
-
-/// Failures found by the fuzzer and not fixed yet in the engine. `known_issues` reports whether each still fails;
-/// once one passes it moves to `REGRESSIONS`. "lenient-parse" (its listed texts pass, but strict runs still meet the
-/// family: `{ let exports = {}; var exports; }`) and "repair-revives-write" have exemptions in the generated-program check (see `check_in_node` and
-/// `Repair::known_issue`; lifted by `EXPORTFIX_FUZZ_STRICT=1`, and in `known_issues`), as the bounded pass meets
-/// them; the others are rare enough that the bounded pass's fixed seed does not meet them.
-const KNOWN_ISSUES: &[(&str, &str)] = &[
     (
         "repair-revives-write",
         // The same signature (a changed key on a rewritten line), from a read (a 400 s strict run): the
         // repair turns `exports.a`, a read of the function (undefined), into `module.exports.a`, 1.
         "exports = function () {};\nmodule.exports.a = 1;\nmodule.exports.a = exports.a;\n",
     ),
-    (
-        "function-source-observed",
-        // mixed-exports, safe fix: the template literal stringifies a function whose source the fix rewrites
-        // (`return exports` becomes `return module.exports`), so the exported string `ñ` changes. Inherent to any
-        // source rewrite; listed so it is a decision, not a surprise.
-        "exports.a = function () { return exports; };\nexports.ñ = `tpl ${exports.a}`;\nmodule.exports.a = 1;\n",
-    ),
 ];
+
+/// Failures found by the fuzzer and not fixed yet in the engine. `known_issues` reports whether each still fails;
+/// once one passes it moves to `REGRESSIONS`. "lenient-parse" (its listed texts pass, but strict runs still meet the
+/// family: `{ let exports = {}; var exports; }`) has an exemption in the generated-program check (see `check_in_node` and
+/// `Repair::known_issue`; lifted by `EXPORTFIX_FUZZ_STRICT=1`, and in `known_issues`), as the bounded pass meets
+/// them; the others are rare enough that the bounded pass's fixed seed does not meet them.
+const KNOWN_ISSUES: &[(&str, &str)] = &[(
+    "function-source-observed",
+    // mixed-exports, safe fix: the template literal stringifies a function whose source the fix rewrites
+    // (`return exports` becomes `return module.exports`), so the exported string `ñ` changes. Inherent to any
+    // source rewrite; listed so it is a decision, not a surprise.
+    "exports.a = function () { return exports; };\nexports.ñ = `tpl ${exports.a}`;\nmodule.exports.a = 1;\n",
+)];
 
 #[test]
 fn regressions() {

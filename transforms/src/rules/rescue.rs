@@ -187,11 +187,16 @@ fn doubt(trace: &Trace, replaced: &Reference, literal_keys: &[String], open: boo
         return Some("the code probes `typeof module`/`typeof exports`".to_owned());
     }
     let position = trace.references.iter().position(|reference| std::ptr::eq(reference, replaced))?;
-    let mut before = Keys::default();
-    let mut after = Keys::default();
-    literal_keys.iter().for_each(|key| after.add(Some(key)));
-    if open {
-        after.add(None);
+    // Writes before the reassignment and after it (or in the literal) meet on one object; so do the writes through
+    // `exports`, all lost today, and the keys the new value is exported with (the literal's, and later writes
+    // through `module.exports`).
+    let (mut before, mut after) = (Keys::default(), Keys::default());
+    let (mut rescued, mut exported) = (Keys::default(), Keys::default());
+    for keys in [&mut after, &mut exported] {
+        literal_keys.iter().for_each(|key| keys.add(Some(key)));
+        if open {
+            keys.add(None);
+        }
     }
     for (index, reference) in trace.references.iter().enumerate() {
         let later = index > position;
@@ -214,12 +219,17 @@ fn doubt(trace: &Trace, replaced: &Reference, literal_keys: &[String], open: boo
                     if reference.deferred || later {
                         after.add(key);
                     }
+                    if reference.is_exports() {
+                        rescued.add(key);
+                    } else if reference.deferred || later {
+                        exported.add(key);
+                    }
                 }
             }
             _ => {}
         }
     }
-    before.meets(&after)
+    before.meets(&after).or_else(|| rescued.meets(&exported))
 }
 
 /// The keys written on one side of the reassignment: before it they land on the exports object, after it (and in
@@ -253,9 +263,7 @@ impl Keys {
         }
         let mut shared: Vec<&String> = self.known.intersection(&after.known).collect();
         shared.sort();
-        shared
-            .first()
-            .map(|key| format!("`{key}` is written both before the reassignment and after it (or by the new value)"))
+        shared.first().map(|key| format!("`{key}` is written twice, on objects the fix makes one"))
     }
 }
 

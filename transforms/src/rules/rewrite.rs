@@ -265,6 +265,17 @@ fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_re
     if moves_writes && reads_export_while_loading {
         return Err("code reads `module.exports` while the module loads, and would then see the rescued writes".into());
     }
+    // A write through `module.exports` that lands on the new value after the repair changes what a load-time read
+    // of that value finds, whichever name reads it.
+    let retargets = retargeted_writes(trace).any(|write| !write.is_exports());
+    let reads_while_loading = trace.references.iter().any(|reference| {
+        !reference.deferred && reference.reachable && matches!(reference.usage, Usage::Read | Usage::Escape)
+    });
+    if retargets && reads_while_loading {
+        return Err("a write through `module.exports` would land on the new value, which code reads while the \
+                    module loads"
+            .into());
+    }
     let unclean = trace.references.iter().find_map(|reference| {
         let to_module_exports = reference.is_exports() && rewritten.contains(&reference.id);
         match (&reference.usage, reference.target) {
