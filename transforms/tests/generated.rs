@@ -1499,6 +1499,12 @@ const REGRESSIONS: &[(&str, &str)] = &[
         // repair turns `exports.a`, a read of the function (undefined), into `module.exports.a`, 1.
         "exports = function () {};\nmodule.exports.a = 1;\nmodule.exports.a = exports.a;\n",
     ),
+    (
+        "merge-onto-this",
+        // lost-export, safe fix (the final long run): `this` at the top is the exports object, so once the merge
+        // makes that object the export, `this.b = 1` replaced the literal's `b`.
+        "exports.parse = 1;\nmodule.exports = { b: class A {} };\nthis.b = 1;\n",
+    ),
 ];
 
 /// Failures found by the fuzzer and not fixed yet in the engine. `known_issues` reports whether each still fails;

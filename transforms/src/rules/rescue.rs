@@ -186,6 +186,13 @@ fn doubt(trace: &Trace, replaced: &Reference, literal_keys: &[String], open: boo
     if trace.probes_environment {
         return Some("the code probes `typeof module`/`typeof exports`".to_owned());
     }
+    if trace.escapes {
+        return Some(
+            "the exports object is also used under another name (`this`, a variable), which the fix would \
+                     make the export"
+                .to_owned(),
+        );
+    }
     let position = trace.references.iter().position(|reference| std::ptr::eq(reference, replaced))?;
     // Writes before the reassignment and after it (or in the literal) meet on one object; so do the writes through
     // `exports`, all lost today, and the keys the new value is exported with (the literal's, and later writes
