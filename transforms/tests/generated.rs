@@ -1505,6 +1505,12 @@ const REGRESSIONS: &[(&str, &str)] = &[
         // makes that object the export, `this.b = 1` replaced the literal's `b`.
         "exports.parse = 1;\nmodule.exports = { b: class A {} };\nthis.b = 1;\n",
     ),
+    (
+        "move-joins-statements",
+        // lost-export, unsafe fix (the final long run): moving `exports.a = …;` out left the line without a
+        // semicolon before it followed by `(0, exports)…`, one call; the fixed text did not parse.
+        "true || (module.exports.a = 1)\nexports.a = function () {};\n(0, exports).a = 1;\nmodule.exports = { get a() { return 1; } };\n",
+    ),
 ];
 
 /// Failures found by the fuzzer and not fixed yet in the engine. `known_issues` reports whether each still fails;

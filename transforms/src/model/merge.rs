@@ -13,7 +13,7 @@ use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
 
-use super::syntax::string_value;
+use super::syntax::{continues_a_statement, string_value};
 use super::ExportModel;
 
 /// A `module.exports = { … };` statement that can be written as a merge.
@@ -219,6 +219,12 @@ impl ExportModel<'_> {
             let source = self.script.source;
             let text = source.get(start..self.script.offset(assign.span.hi)).ok_or("not in the text")?;
             let range = self.script.offset(statement.span().lo)..self.script.offset(statement.span().hi);
+            // Taking the statement out must not join its neighbours (`a = b` + `(f)()` becomes a call).
+            let next = source.get(range.end..).unwrap_or_default().trim_start().chars().next();
+            let first = source.get(..range.start).unwrap_or_default().trim().is_empty();
+            if !first && continues_a_statement(next) {
+                return Err("taking it out would join the statements around it");
+            }
             return Ok(MovableWrite { statement: whole_line(source, range), moved: format!("module.{text};") });
         }
         Err("it is not a statement of the module body")

@@ -52,3 +52,9 @@ pub(super) fn string_value(expression: &Expr) -> Option<String> {
         _ => None,
     }
 }
+
+/// Whether a statement starting with this character could instead continue the statement before it (no automatic
+/// semicolon is inserted before these).
+pub(super) fn continues_a_statement(next: Option<char>) -> bool {
+    matches!(next, Some('(' | '[' | '`' | '+' | '-' | '/' | '<' | '*' | '%' | ',' | '.' | '?' | '=' | '!'))
+}

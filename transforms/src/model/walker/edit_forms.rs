@@ -110,9 +110,3 @@ pub(super) fn names_function(expression: &Expr) -> bool {
         _ => false,
     }
 }
-
-/// Whether a statement starting with this character could instead continue the statement before it (no automatic
-/// semicolon is inserted before these).
-fn continues_a_statement(next: Option<char>) -> bool {
-    matches!(next, Some('(' | '[' | '`' | '+' | '-' | '/' | '<' | '*' | '%' | ',' | '.' | '?' | '=' | '!'))
-}
