@@ -174,6 +174,8 @@ struct Walker<'a> {
     exhausted_at: Option<usize>,
     /// The top level declares `module` only by `var module;`, which is the wrapper's parameter itself.
     module_var_is_wrapper: bool,
+    /// The objects written through followed bindings (`api.x = …`).
+    alias_writes: Vec<Pair>,
 }
 
 impl<'a> Walker<'a> {
@@ -225,6 +227,7 @@ impl<'a> Walker<'a> {
             budget: facts.budget,
             exhausted_at: None,
             module_var_is_wrapper: only_redeclared_by_var(body, "module", script.top_level),
+            alias_writes: Vec::new(),
         };
         if walker.module_var_is_wrapper {
             // `var module;` is the wrapper's own parameter: `module` there is the module's.
@@ -242,6 +245,11 @@ impl<'a> Walker<'a> {
         let end = module_returns.iter().fold(normal_end, |end, exit| end.join(*exit, 0));
         walker.state = State { reachable: true, ..end };
         walker.note_agreement();
+        // The export written under a followed binding's name is an alias the model does not follow, like `this.x`.
+        let exported = |value: Value| value.same_as(end.module_exports) || value.same_as(end.rewritten_module_exports);
+        if walker.alias_writes.iter().any(|object| exported(object.original) || exported(object.rewritten)) {
+            walker.escapes = true;
+        }
         let walked = Walked {
             trace: Trace {
                 references: walker.references,

@@ -117,7 +117,12 @@ impl Walker<'_> {
                 self.escapes = true;
             }
         } else {
-            self.eval(&member.obj);
+            let object = self.eval(&member.obj);
+            // A write through a followed binding (`api.x = …`): if its object is the export in the end, the export
+            // is written under another name, which the model does not follow (see the end of `Walker::run`).
+            if matches!(unparen(&member.obj), Expr::Ident(ident) if self.binding_value(ident).is_some()) {
+                self.alias_writes.push(object);
+            }
         }
         if let MemberProp::Computed(computed) = &member.prop {
             self.eval(&computed.expr);
