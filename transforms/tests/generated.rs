@@ -1518,6 +1518,12 @@ const REGRESSIONS: &[(&str, &str)] = &[
         // whose object is the export in the end now counts as an alias, like `this.x`.
         "(function () {\n(function () {\n{\nlet exports = {};\nif (true) {\nmodule.exports = exports;\n} else {\nmodule.exports = exports;\n}\nexports._y = 1;\n}\nObject.assign(exports, { _y: 0, b: 1 });\n})();\n})();\n",
     ),
+    (
+        "function-prototype-not-enumerable",
+        // exports-reassign, safe fix (a final long run): `module.exports.prototype = 1` lands on the function's own
+        // non-enumerable `prototype`, so `prototype` was no longer an exported key.
+        "exports = function () {};\nmodule.exports.prototype = 1;\n",
+    ),
 ];
 
 /// Failures found by the fuzzer and not fixed yet in the engine. `known_issues` reports whether each still fails;

@@ -93,6 +93,10 @@ impl ObjectKind {
             ObjectKind::Function if FUNCTION_READ_ONLY.contains(&key) => {
                 Err(format!("the new value is a function, whose `{key}` is read-only"))
             }
+            // Writable, but its own and not enumerable: the written value would not be an exported key.
+            ObjectKind::Function if key == "prototype" => {
+                Err("the new value is a function, whose own `prototype` is not enumerable".into())
+            }
             ObjectKind::Function => Ok(()),
             ObjectKind::Class { .. } if CLASS_READ_ONLY.contains(&key) => {
                 Err(format!("the new value is a class, whose `{key}` is read-only"))
@@ -190,7 +194,8 @@ mod tests {
         assert!(literal.accepts(Some("a")).is_err() && literal.accepts(Some("v")).is_err());
         assert!(literal.accepts(None).is_err());
         assert!(ObjectKind::Function.accepts(Some("name")).is_err());
-        assert!(ObjectKind::Function.accepts(Some("prototype")).is_ok());
+        assert!(ObjectKind::Function.accepts(Some("prototype")).is_err());
+        assert!(ObjectKind::Function.accepts(Some("helper")).is_ok());
         let class = ObjectKind::Class { statics: vec!["create".into()], open: false };
         assert!(class.accepts(Some("prototype")).is_err() && class.accepts(Some("create")).is_err());
         assert!(class.accepts(Some("helper")).is_ok());
