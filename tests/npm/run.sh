@@ -45,7 +45,7 @@ broken='exports = function () {};'
 fixed='module.exports = function () {};'
 # A write before the reassignment is lost, and no rewrite can rescue it: a finding without a fix (line 1), and one
 # with a fix (line 3), which `exportfix fix` writes before it exits 1.
-unfixable=$'exports.a = 1;\nmodule.exports = {};\nexports.b = 2;'
+unfixable=$'exports.a = make();\nmodule.exports = function api() {};\nexports.b = 2;'
 
 # ---- The packages -------------------------------------------------------------------------------------------------
 
