@@ -198,36 +198,46 @@ pub struct MovableWrite {
 }
 
 impl ExportModel<'_> {
-    /// The module-body statement the reference starting at `start` is the target of, as a write that can move.
-    pub fn movable_write(&self, start: usize) -> Result<MovableWrite, &'static str> {
+    /// The module body's assignment statements as writes that can move (or why not), by where the assignment
+    /// starts: one pass over the body for all of a file's lost writes.
+    pub fn movable_writes(&self) -> std::collections::HashMap<usize, Result<MovableWrite, &'static str>> {
         let body = &self.script.script.body;
         let constants = top_level_constants(body);
+        let mut writes = std::collections::HashMap::new();
         for statement in body {
             let Stmt::Expr(expression) = statement else { continue };
             let Expr::Assign(assign) = &*expression.expr else { continue };
-            if self.script.offset(assign.span.lo) != start {
-                continue;
-            }
-            let pure = match &*assign.right {
-                Expr::Lit(_) | Expr::Fn(_) | Expr::Arrow(_) | Expr::Class(_) => true,
-                Expr::Ident(ident) => constants.contains(&(ident.sym.clone(), ident.ctxt)),
-                _ => false,
-            };
-            if assign.op != AssignOp::Assign || !pure {
-                return Err("its value may read what the code before the reassignment changes");
-            }
-            let source = self.script.source;
-            let text = source.get(start..self.script.offset(assign.span.hi)).ok_or("not in the text")?;
-            let range = self.script.offset(statement.span().lo)..self.script.offset(statement.span().hi);
-            // Taking the statement out must not join its neighbours (`a = b` + `(f)()` becomes a call).
-            let next = source.get(range.end..).unwrap_or_default().trim_start().chars().next();
-            let first = source.get(..range.start).unwrap_or_default().trim().is_empty();
-            if !first && continues_a_statement(next) {
-                return Err("taking it out would join the statements around it");
-            }
-            return Ok(MovableWrite { statement: whole_line(source, range), moved: format!("module.{text};") });
+            let start = self.script.offset(assign.span.lo);
+            writes.insert(start, self.movable_write(statement, assign, start, &constants));
         }
-        Err("it is not a statement of the module body")
+        writes
+    }
+
+    fn movable_write(
+        &self,
+        statement: &Stmt,
+        assign: &AssignExpr,
+        start: usize,
+        constants: &std::collections::HashSet<(swc_core::ecma::atoms::Atom, swc_core::common::SyntaxContext)>,
+    ) -> Result<MovableWrite, &'static str> {
+        let pure = match &*assign.right {
+            Expr::Lit(_) | Expr::Fn(_) | Expr::Arrow(_) | Expr::Class(_) => true,
+            Expr::Ident(ident) => constants.contains(&(ident.sym.clone(), ident.ctxt)),
+            _ => false,
+        };
+        if assign.op != AssignOp::Assign || !pure {
+            return Err("its value may read what the code before the reassignment changes");
+        }
+        let source = self.script.source;
+        let text = source.get(start..self.script.offset(assign.span.hi)).ok_or("not in the text")?;
+        let range = self.script.offset(statement.span().lo)..self.script.offset(statement.span().hi);
+        // Taking the statement out must not join its neighbours (`a = b` + `(f)()` becomes a call).
+        let next = source.get(range.end..).unwrap_or_default().trim_start().chars().next();
+        let first = source.get(..range.start).unwrap_or_default().trim().is_empty();
+        if !first && continues_a_statement(next) {
+            return Err("taking it out would join the statements around it");
+        }
+        Ok(MovableWrite { statement: whole_line(source, range), moved: format!("module.{text};") })
     }
 
     /// Where the module-body statement whose expression starts at `start` ends.

@@ -82,6 +82,7 @@ impl Rescue {
         let mut moved = Vec::new();
         let mut doubt = doubt(trace, replaced, &[], false);
         let mut uses_rewrite = false;
+        let movable_writes = model.movable_writes();
         for write in lost_writes(trace) {
             // The ES-module interop marker stays on the object left behind: the new value is the default export.
             if trace.written_keys(write) == [Some("__esModule")] {
@@ -98,7 +99,7 @@ impl Rescue {
             if write.deferred {
                 return None;
             }
-            let movable = model.movable_write(write.range.start).ok()?;
+            let movable = movable_writes.get(&write.range.start)?.clone().ok()?;
             if doubt.is_none() {
                 doubt = lands_on(trace, replaced, write).err();
             }
