@@ -39,8 +39,7 @@ impl KeyWrites {
     /// Why moving one write of `key` (`None`: a key not known) onto another object may make it collide with a
     /// definition, or a definition (`defines`) with another write; `None` when it cannot.
     pub fn collision(&self, key: Option<&str>, defines: bool) -> Option<String> {
-        let any_definition = self.unknown_definition || !self.definitions.is_empty();
-        if !any_definition {
+        if !self.defines_any() {
             return None;
         }
         let Some(key) = key else {
@@ -72,6 +71,12 @@ impl KeyWrites {
         } else {
             None
         }
+    }
+
+    /// Whether the file defines any property with `Object.defineProperty` and the like: on the export, that may
+    /// be a getter.
+    pub fn defines_any(&self) -> bool {
+        self.unknown_definition || !self.definitions.is_empty()
     }
 
     fn write(&mut self, key: Option<String>) {

@@ -8,7 +8,7 @@
 //! call's result, `require()`, `new`, a value the engine cannot follow) may be frozen, a primitive, or have an
 //! accessor: the repair is unsafe, and says why.
 
-use swc_core::ecma::ast::{ClassMember, Expr, ObjectLit, Prop, PropName, PropOrSpread};
+use swc_core::ecma::ast::{ClassMember, Expr, MethodKind, ObjectLit, Prop, PropName, PropOrSpread};
 
 use super::syntax::string_value;
 
@@ -20,8 +20,8 @@ pub enum ObjectKind {
     Literal { data: Vec<String>, accessors: Vec<String>, open: bool },
     /// A function or arrow function.
     Function,
-    /// A class: its static members' keys; `open` when one is computed.
-    Class { statics: Vec<String>, open: bool },
+    /// A class: its static members' keys; `open` when one is computed; `accessors` when one is a getter or setter.
+    Class { statics: Vec<String>, open: bool, accessors: bool },
 }
 
 impl ObjectKind {
@@ -51,10 +51,13 @@ impl ObjectKind {
     }
 
     pub fn of_class(class: &swc_core::ecma::ast::Class) -> ObjectKind {
-        let (mut statics, mut open) = (Vec::new(), false);
+        let (mut statics, mut open, mut accessors) = (Vec::new(), false, false);
         for member in &class.body {
             let key = match member {
-                ClassMember::Method(method) if method.is_static => key_name(&method.key),
+                ClassMember::Method(method) if method.is_static => {
+                    accessors |= method.kind != MethodKind::Method;
+                    key_name(&method.key)
+                }
                 ClassMember::ClassProp(property) if property.is_static => key_name(&property.key),
                 ClassMember::StaticBlock(_) => {
                     open = true;
@@ -67,7 +70,17 @@ impl ObjectKind {
                 None => open = true,
             }
         }
-        ObjectKind::Class { statics, open }
+        ObjectKind::Class { statics, open, accessors }
+    }
+
+    /// Whether reading some key of such an object may run code of the file's (a getter): code that then reads
+    /// the export reads what a repair changed.
+    pub fn may_have_accessors(&self) -> bool {
+        match self {
+            ObjectKind::Literal { accessors, open, .. } => *open || !accessors.is_empty(),
+            ObjectKind::Function => false,
+            ObjectKind::Class { open, accessors, .. } => *open || *accessors,
+        }
     }
 
     /// `Ok` when writing `property` (`None`: a computed key) onto such an object surely lands as a plain data
@@ -101,7 +114,7 @@ impl ObjectKind {
             ObjectKind::Class { .. } if CLASS_READ_ONLY.contains(&key) => {
                 Err(format!("the new value is a class, whose `{key}` is read-only"))
             }
-            ObjectKind::Class { statics, open } if *open || statics.iter().any(|name| name == key) => {
+            ObjectKind::Class { statics, open, .. } if *open || statics.iter().any(|name| name == key) => {
                 Err(format!("the new value is a class that may already have a static `{key}`"))
             }
             ObjectKind::Class { .. } => Ok(()),
@@ -118,7 +131,7 @@ impl ObjectKind {
             ObjectKind::Class { .. } if CLASS_UNDEFINABLE.contains(&key) => {
                 Err(format!("the new value is a class, whose `{key}` cannot be redefined"))
             }
-            ObjectKind::Class { statics, open } if *open || statics.iter().any(|name| name == key) => {
+            ObjectKind::Class { statics, open, .. } if *open || statics.iter().any(|name| name == key) => {
                 Err(format!("the new value is a class that may already have a static `{key}`"))
             }
             // Node lets a definition replace them, but that changes what the function already says of itself.
@@ -196,7 +209,7 @@ mod tests {
         assert!(ObjectKind::Function.accepts(Some("name")).is_err());
         assert!(ObjectKind::Function.accepts(Some("prototype")).is_err());
         assert!(ObjectKind::Function.accepts(Some("helper")).is_ok());
-        let class = ObjectKind::Class { statics: vec!["create".into()], open: false };
+        let class = ObjectKind::Class { statics: vec!["create".into()], open: false, accessors: false };
         assert!(class.accepts(Some("prototype")).is_err() && class.accepts(Some("create")).is_err());
         assert!(class.accepts(Some("helper")).is_ok());
     }
@@ -208,7 +221,7 @@ mod tests {
         for key in ["prototype", "arguments", "caller", "name", "length"] {
             assert!(function.accepts_definition(key).is_err(), "{key}");
         }
-        let class = ObjectKind::Class { statics: vec!["create".into()], open: false };
+        let class = ObjectKind::Class { statics: vec!["create".into()], open: false, accessors: false };
         assert!(class.accepts_definition("name").is_err() && class.accepts_definition("version").is_ok());
         assert!(class.accepts_definition("prototype").is_err() && class.accepts_definition("create").is_err());
         let literal = ObjectKind::Literal { data: vec!["a".into()], accessors: vec![], open: false };

@@ -21,6 +21,7 @@ use crate::budget::TooComplex;
 use crate::parse::ResolvedScript;
 pub use gate::{answers_before_and_after_resolution, may_use_exports, may_use_exports_unresolved};
 pub use key_writes::KeyWrites;
+pub use kinds::ObjectKind;
 pub use scope::ModuleShadow;
 pub use value::{State, Value};
 

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use crate::budget::TooComplex;
 use crate::diagnostic::{Applicability, Edit};
 use crate::model::{
-    AssignForm, EditForm, ExportModel, KeyWrites, ModuleShadow, RefId, Reference, Target, Trace, Usage, WriteCall,
+    AssignForm, EditForm, ExportModel, KeyWrites, ModuleShadow, ObjectKind, RefId, Reference, Target, Trace, Usage,
+    WriteCall,
 };
 
 pub struct RewritePlan {
@@ -78,7 +79,8 @@ impl RewritePlan {
                     .to_owned(),
             )
         } else {
-            refused_write.or_else(|| repairs(&trace, &rewritten, unrescuable.is_empty()).err())
+            let deferred_reads_follow = unrescuable.is_empty() && !export_may_have_getters(&trace, &model.key_writes);
+            refused_write.or_else(|| repairs(&trace, &rewritten, deferred_reads_follow).err())
         };
         let repairs_cleanly = doubt.is_none();
         Ok(RewritePlan { unrescuable, edits, inexpressible, preserving, repairs_cleanly, doubt })
@@ -255,7 +257,22 @@ fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
         })
 }
 
-fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_rewritten: bool) -> Result<(), String> {
+/// Whether reading a key of the exported object may run a getter of the file's. A getter that reads `exports`
+/// reads the initial object today; rewritten, it reads the export itself (its own key: it recurses), so the
+/// value it gives changes.
+fn export_may_have_getters(trace: &Trace, key_writes: &KeyWrites) -> bool {
+    let kinds = trace.end.rewritten_module_exports.possible_ids().map(|ids| {
+        ids.iter()
+            .filter(|id| **id != 0)
+            .map(|id| trace.kinds.get(id).is_none_or(ObjectKind::may_have_accessors))
+            .collect::<Vec<_>>()
+    });
+    key_writes.defines_any() || kinds.is_none_or(|kinds| kinds.into_iter().any(|getters| getters))
+}
+
+/// `deferred_reads_follow`: every `exports` reference is rewritten and no getter on the export may read one, so
+/// code that runs later reads what the rescued writes wrote, as it meant to.
+fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, deferred_reads_follow: bool) -> Result<(), String> {
     // Once a lost write lands on the export, code that reads the export while the module loads may read it and
     // take another path (`module.exports.b || (module.exports.parse = …)`).
     let moves_writes = rescued_writes(trace, rewritten).next().is_some();
@@ -306,9 +323,15 @@ fn repairs(trace: &Trace, rewritten: &HashSet<RefId>, every_exports_reference_re
             // Code that runs later reads what the rescued writes wrote when every `exports` moves together; a read
             // while the module loads must see what it saw, or control flow and values change.
             (Usage::Read | Usage::Escape, Target::Exports)
-                if reference.deferred && to_module_exports && every_exports_reference_rewritten =>
+                if reference.deferred && to_module_exports && deferred_reads_follow =>
             {
                 None
+            }
+            (Usage::Read | Usage::Escape, Target::Exports) if reference.deferred && to_module_exports => {
+                (!sees_same(trace, reference, rewritten)).then_some(
+                    "code that runs later reads `exports`, and would then read the exported object (which may \
+                     have a getter of its own) instead of the object it reads today",
+                )
             }
             (Usage::Assign(_), _) => None,
             _ => (!sees_same(trace, reference, rewritten))
