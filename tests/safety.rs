@@ -49,6 +49,12 @@ const CASES: &[Case] = &[
         "let v = '1.0'; module.exports = { get version() { return v; } }; exports.version = '2.0';\n",
         &["lost-export:unsafe"],
     ),
+    // A getter defined on the export that reads `exports` would read itself once rewritten (a long fuzz run).
+    case(
+        "getter-reads-exports",
+        "function named(a) {}\nmodule.exports = named;\nexports.b = 1;\nObject.defineProperty(module.exports, 'a', { get() { return exports.a; }, enumerable: true });\n",
+        &["lost-export:unsafe"],
+    ),
     // 3. Primitives and frozen objects through bindings and calls.
     case("primitive-binding", "const VERSION = '2.3.1'; module.exports = VERSION; exports.major = 2;\n", &["lost-export:unsafe"]),
     case("call-result", "function mk() { return 5; } module.exports = mk(); exports.major = 2;\n", &["lost-export:unsafe"]),

@@ -1547,15 +1547,13 @@ const REGRESSIONS: &[(&str, &str)] = &[
 /// generator leaves their families out (see the comment at each), so the fuzz runs do not meet them. Text Node
 /// rejects (`{ let exports = {}; var exports; }`, the old "lenient-parse" family) is checked only for compiling
 /// after a fix unless `EXPORTFIX_FUZZ_STRICT=1` (see `check_in_node`).
-const KNOWN_ISSUES: &[(&str, &str)] = &[
-    (
-        "function-source-observed",
-        // mixed-exports, safe fix: the template literal stringifies a function whose source the fix rewrites
-        // (`return exports` becomes `return module.exports`), so the exported string `ñ` changes. Inherent to any
-        // source rewrite; listed so it is a decision, not a surprise.
-        "exports.a = function () { return exports; };\nexports.ñ = `tpl ${exports.a}`;\nmodule.exports.a = 1;\n",
-    ),
-];
+const KNOWN_ISSUES: &[(&str, &str)] = &[(
+    "function-source-observed",
+    // mixed-exports, safe fix: the template literal stringifies a function whose source the fix rewrites
+    // (`return exports` becomes `return module.exports`), so the exported string `ñ` changes. Inherent to any
+    // source rewrite; listed so it is a decision, not a surprise.
+    "exports.a = function () { return exports; };\nexports.ñ = `tpl ${exports.a}`;\nmodule.exports.a = 1;\n",
+)];
 
 #[test]
 fn regressions() {

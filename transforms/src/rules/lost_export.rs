@@ -207,6 +207,16 @@ mod tests {
                     "module.exports = { a: 1 };\nexports.a = 2;\n",
                     "module.exports = { a: 1 };\nmodule.exports.a = 2;\n",
                 ),
+                // Code that runs later reads the export once rewritten: inside a getter of the export, that is the
+                // getter itself.
+                Case::unsafe_fix(
+                    "module.exports = { get a() { return exports.b; }, c: 1 };\nexports.b = 2;\n",
+                    "module.exports = { get a() { return module.exports.b; }, c: 1 };\nmodule.exports.b = 2;\n",
+                ),
+                Case::fix(
+                    "module.exports = { c: 1 };\nexports.b = 2;\nexports.get = function () { return exports.b; };\n",
+                    "module.exports = { c: 1 };\nmodule.exports.b = 2;\nmodule.exports.get = function () { return module.exports.b; };\n",
+                ),
                 Case::fix(
                     "const api = { a: 1 };\nmodule.exports = api;\nexports.b = 2;\n",
                     "const api = { a: 1 };\nmodule.exports = api;\nmodule.exports.b = 2;\n",
