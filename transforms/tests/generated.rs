@@ -1534,6 +1534,19 @@ const REGRESSIONS: &[(&str, &str)] = &[
         "function named(a) {}\nmodule.exports = named;\nexports.b = 1;\nObject.defineProperty(module.exports, \"a\", { get() { return exports.a; }, enumerable: true });\n",
     ),
     (
+        "deferred-write-onto-call-result",
+        // exports-reassign, safe fix (the next 1800 s run): a static block run later defines `a` on
+        // `module.exports`, which the repair makes a call's result (5): retargeted writes that run later are now
+        // judged like the others, in every state they may run in.
+        "function inner() {\nexports = (function mk() { return 5; })();\nclass Init {\nstatic {\nvar exports = {};\nObject.defineProperty(module.exports, \"a\", { get() { return 1; } });\n}\n}\n}\nfunction outer() {\ninner();\n}\nouter();\n",
+    ),
+    (
+        "getter-returns-the-export",
+        // exports-reassign, safe fix (the same run): a getter returning `this` gives the export itself, which the
+        // repair means to change; the oracle now describes such a member as the export itself.
+        "exports = function () {};\nObject.defineProperty(module.exports, \"a\", { get() { return this; }, enumerable: true });\n",
+    ),
+    (
         "literal-getter-reads-exports",
         "module.exports = { get a() { return exports.c; }, c: 3 };\nexports.b = 1;\n",
     ),

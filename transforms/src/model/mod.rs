@@ -283,13 +283,20 @@ impl Trace {
     /// Whether a write moved onto the exported object by the rewrite surely lands there as a plain data property
     /// (see [`kinds`]); otherwise why not.
     pub fn accepts_rescued_write(&self, reference: &Reference) -> Result<(), String> {
-        let target = if reference.deferred { self.end.rewritten_module_exports } else { reference.rewritten };
-        let ids = target.possible_ids().ok_or_else(unknown_value)?;
-        let kinds: Vec<&kinds::ObjectKind> = ids
-            .iter()
-            .filter(|id| **id != 0)
-            .map(|id| self.kinds.get(id).ok_or_else(unknown_value))
-            .collect::<Result<_, _>>()?;
+        // Code that runs later writes onto whatever `module.exports` holds then, in any state from its creation on.
+        let targets: Vec<Value> = if reference.deferred {
+            let states = self.states_it_may_run_in(reference).ok_or_else(unknown_value)?;
+            states.iter().map(|state| state.rewritten_module_exports).collect()
+        } else {
+            vec![reference.rewritten]
+        };
+        let mut kinds: Vec<&kinds::ObjectKind> = Vec::new();
+        for target in targets {
+            let ids = target.possible_ids().ok_or_else(unknown_value)?;
+            for id in ids.iter().filter(|id| **id != 0) {
+                kinds.push(self.kinds.get(id).ok_or_else(unknown_value)?);
+            }
+        }
         let call = self.write_calls.get(&reference.id);
         let keys = self.written_keys(reference);
         kinds.iter().try_for_each(|kind| keys.iter().try_for_each(|key| accepts_write(kind, call, *key)))

@@ -31,7 +31,7 @@
 //! author's intent is not evident. Compound, destructuring and `for-in` forms, and `function exports() {}`, have
 //! no fix.
 
-use super::{Context, Violation};
+use super::{Context, Violation, PROBES_ENVIRONMENT};
 use crate::diagnostic::RuleId;
 use crate::model::{AssignForm, Usage};
 
@@ -39,7 +39,6 @@ pub const FIX_TITLE: &str = RuleId::ExportsReassign.meta().fix_title;
 
 pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
     let trace = &context.model.original;
-    let doubtful = context.module_exports_has_own_value() || trace.probes_environment;
     trace
         .references
         .iter()
@@ -56,20 +55,35 @@ pub fn check(context: &Context<'_, '_>) -> Vec<Violation> {
             if adopted {
                 return None;
             }
-            let fix = match form {
+            let (fix, reason) = match form {
                 AssignForm::Plain | AssignForm::VarInit => {
-                    Some((FIX_TITLE, context.plan.repair_applicability(doubtful || reference.deferred)))
+                    let doubt = own_doubt(context, reference.deferred);
+                    let applicability = context.plan.repair_applicability(doubt.is_some());
+                    (Some((FIX_TITLE, applicability)), context.repair_reason(doubt))
                 }
-                _ => None,
+                _ => (None, String::new()),
             };
             Some(Violation {
                 rule: RuleId::ExportsReassign,
                 range: assignment.range.clone(),
-                message: message(form).to_owned(),
+                message: format!("{}{reason}", message(form)),
                 fix,
             })
         })
         .collect()
+}
+
+/// Why this rule doubts a repair the plan finds clean, if it does.
+fn own_doubt(context: &Context<'_, '_>, deferred: bool) -> Option<&'static str> {
+    if context.module_exports_has_own_value() {
+        Some("`module.exports` is also given a value of its own, and which of the two is meant is not evident")
+    } else if context.model.original.probes_environment {
+        Some(PROBES_ENVIRONMENT)
+    } else if deferred {
+        Some("the assignment is in a function that may run at any time")
+    } else {
+        None
+    }
 }
 
 fn message(form: AssignForm) -> &'static str {

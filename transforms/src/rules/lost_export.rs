@@ -32,7 +32,7 @@
 //! `module.exports = exports.default` (Babel's add-module-exports).
 
 use super::rewrite::lost_writes;
-use super::{Context, Violation};
+use super::{Context, Violation, PROBES_ENVIRONMENT};
 use crate::diagnostic::RuleId;
 use crate::model::{value_initial, Reference, Usage};
 
@@ -130,21 +130,15 @@ fn violation(context: &Context<'_, '_>, reference: &Reference) -> Violation {
             fix: None,
         }
     } else {
+        let probes = context.model.original.probes_environment;
         Violation {
             rule: RuleId::LostExport,
             range: reference.range.clone(),
-            message: match (&context.plan.doubt, context.plan.why_no_edits(&|offset| context.line(offset))) {
-                (_, Some(reason)) if context.plan.edits.is_none() => format!(
-                    "{name} written through `exports`, but {cause}, so it is never exported; there is no fix: \
-                     {reason}"
-                ),
-                (Some(reason), _) => format!(
-                    "{name} written through `exports`, but {cause}, so it is never exported; \
-                     the fix is unsafe: {reason}"
-                ),
-                _ => format!("{name} written through `exports`, but {cause}, so it is never exported"),
-            },
-            fix: Some((FIX_TITLE, context.plan.repair_applicability(context.model.original.probes_environment))),
+            message: format!(
+                "{name} written through `exports`, but {cause}, so it is never exported{}",
+                context.repair_reason(probes.then_some(PROBES_ENVIRONMENT))
+            ),
+            fix: Some((FIX_TITLE, context.plan.repair_applicability(probes))),
         }
     }
 }

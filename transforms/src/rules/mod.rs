@@ -86,7 +86,24 @@ impl Context<'_, '_> {
     pub fn line(&self, offset: usize) -> usize {
         self.line_index.line_column(offset).0
     }
+
+    /// What a repair's message ends with: why it has no fix, or why its fix is unsafe (the plan's doubt, else the
+    /// rule's own `doubt`); empty when the fix is safe.
+    pub fn repair_reason(&self, doubt: Option<&str>) -> String {
+        if self.plan.edits.is_none() {
+            let why = self.plan.why_no_edits(&|offset| self.line(offset));
+            return why.map_or_else(String::new, |reason| format!("; there is no fix: {reason}"));
+        }
+        match self.plan.doubt.as_deref().or(doubt) {
+            Some(reason) => format!("; the fix is unsafe: {reason}"),
+            None => String::new(),
+        }
+    }
 }
+
+/// Why a repair is unsafe in code that tests for `exports` or `module`.
+pub const PROBES_ENVIRONMENT: &str =
+    "the code tests `typeof exports` or `typeof module`, so it may run where one exists without the other";
 
 /// Whether the module's own `exports` is used other than as a `typeof` operand. Every rule needs such a use
 /// (an assignment, a property write, or a use beside `module.exports`), so without one the rewrite plan and its

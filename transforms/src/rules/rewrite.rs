@@ -152,13 +152,17 @@ fn rescued_writes<'t>(trace: &'t Trace, rewritten: &'t HashSet<RefId>) -> impl I
 }
 
 /// Writes that landed on one object and, rewritten or not, land on another after the rewrite (`module.exports.k`
-/// after a repaired `exports = X`): the new object must take them as the rescued ones.
+/// after a repaired `exports = X`, also in a function that runs later): the new object must take them as the
+/// rescued ones.
 fn retargeted_writes(trace: &Trace) -> impl Iterator<Item = &Reference> {
     trace.references.iter().filter(|reference| {
         reference.reachable
-            && !reference.deferred
             && matches!(reference.usage, Usage::PropertyWrite { .. })
-            && reference.original != reference.rewritten
+            && if reference.deferred {
+                !reference.is_exports() && !trace.unchanged(reference, false)
+            } else {
+                reference.original != reference.rewritten
+            }
     })
 }
 

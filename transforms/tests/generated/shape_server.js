@@ -54,7 +54,7 @@ function describe(value, member) {
 /**
  * The exported value's description, with `extensible: false` for an object or function that takes no new keys
  * (frozen, sealed, non-extensible) and, under `keys`, each own enumerable member's (an accessor's with
- * `accessor: "get"`, `"set"` or `"get/set"`, and the value its getter gives).
+ * `accessor: "get"`, `"set"` or `"get/set"`, and the value its getter gives; `exports-itself` for the exports).
  */
 function shapeOf(exported) {
   const shape = describe(exported);
@@ -64,7 +64,10 @@ function shapeOf(exported) {
     for (const key of Object.keys(exported).sort()) {
       let member;
       try {
-        member = describe(exported[key], true);
+        const value = exported[key];
+        // The export itself (a getter returning `this`, `module.exports.self = module.exports`) is still the export
+        // itself when a repair changes what the export is.
+        member = value === exported ? { type: 'exports-itself' } : describe(value, true);
       } catch (error) {
         member = { type: 'throwing-getter' };
       }
