@@ -101,7 +101,7 @@ pub fn analyse(mut source: Source, options: &Options) -> Analysed {
     };
     // The lexical pre-filter: a text that cannot have a finding is not analysed. It is not parsed either, unless
     // `--check-syntax` asks for its syntax errors: parsing it would cost more than the rest of the run.
-    if !exportfix_transforms::prefilter::may_have_findings(&text, &options.settings) {
+    if !exportfix_transforms::prefilter::may_have_findings(&text, source.source_type, &options.settings) {
         if !options.check_syntax {
             return skipped(source, SkipReason::NoPossibleFinding);
         }

@@ -562,6 +562,10 @@ fn check_engine(source: &str, source_type: SourceType, settings: &Settings) -> R
         }
     };
     let findings = analysis.findings().to_vec();
+    // The pre-filter (both stages) skips only texts without findings.
+    if !findings.is_empty() && !exportfix_transforms::prefilter::may_have_findings(source, source_type, settings) {
+        return Err(format!("the pre-filter skips a text with findings {findings:?}"));
+    }
     for include_unsafe in [false, true] {
         let outcome = match fix(source, source_type, settings, include_unsafe) {
             Ok(outcome) => outcome,

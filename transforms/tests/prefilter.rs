@@ -33,7 +33,7 @@ fn check_text(name: &str, source: &str, source_type: SourceType) -> bool {
     let mut skipped_by_default = false;
     for style in [Style::Mixed, Style::ModuleExports] {
         let settings = Settings { style };
-        if may_have_findings(source, &settings) {
+        if may_have_findings(source, source_type, &settings) {
             if !gate_checked {
                 let gate = resolution_gate_is_sound_on(source, source_type);
                 assert_ne!(gate, Some(false), "the check before resolution drops {name}, which may use `exports`");
@@ -321,6 +321,30 @@ fn random_programs() {
     assert!(skipped > 0 && valid > count / 4, "the grammar must produce programs that parse and that are skipped");
 }
 
+/// Expressions where `module` or `exports` stand in literals, or where a `/` is a division or starts a regular
+/// expression holding a quote or a backquote.
+const LEXICAL: &[&str] = &[
+    "'exports'",
+    "\"module.exports = exports\"",
+    "`exports = ${exports}`",
+    "`${`module`}`",
+    "/exports/.test(a)",
+    "/'/.test(exports)",
+    "/`/.test(a) + `${exports}`",
+    "/[/'`]exports/g",
+    "a / 2 / exports",
+    "f(a) / exports / '`'",
+    "a[0] / 2 + '/'",
+    "(a) / exports",
+    "a.return / 2 / exports",
+    "x ? /'/ : exports",
+    "typeof /`/ + `exports`",
+    "'\\'' + exports",
+    "1 / 2 / `'`",
+    "{ a: 1 } / `${exports}`",
+    "<p>it's {module.exports} isn't</p>",
+];
+
 /// A xorshift generator of small programs.
 struct Grammar {
     state: u64,
@@ -340,7 +364,21 @@ impl Grammar {
 
     /// What may stand between two tokens.
     fn gap(&mut self) -> &'static str {
-        self.pick(&["", "", "", " ", " ", "\n", "/* ( , */", "// c;\n", "// (\n", "\u{2028}", "\t"])
+        self.pick(&[
+            "",
+            "",
+            "",
+            " ",
+            " ",
+            "\n",
+            "/* ( , */",
+            "// c;\n",
+            "// (\n",
+            "\u{2028}",
+            "\t",
+            "/* exports = 1 */",
+            "// module.exports = exports\n",
+        ])
     }
 
     fn program(&mut self) -> String {
@@ -372,6 +410,16 @@ impl Grammar {
                 self.statement(depth - 1)
             ),
             10 => format!("{{ {} exports; {} }}", self.pick(&["let", "var", "const"]), self.statement(depth - 1)),
+            11 if self.below(2) == 0 => self
+                .pick(&[
+                    "if (a) /'/.test(exports);",
+                    "if (a) {}\n/`/.test(a); exports = 1;",
+                    "function g() { return /`/; } exports = 1;",
+                    "for (;;) { break\n/'/.test(exports) }",
+                    "a = b\n/'/g.exec(exports)",
+                    "do /`/.test(a); while (exports)",
+                ])
+                .to_owned(),
             11 => format!(
                 "{}{gap}exports{gap}() {{}}",
                 self.pick(&["function", "async function", "function*", "function *", "function/* c */", "class"])
@@ -399,8 +447,11 @@ impl Grammar {
 
     fn expression(&mut self, depth: usize) -> String {
         let gap = self.gap();
-        match self.below(if depth == 0 { 4 } else { 12 }) {
+        match self.below(if depth == 0 { 4 } else { 14 }) {
             0 => "exports".to_owned(),
+            // Lexical traps for the second stage: `exports` in literals, and literals a wrong guess between
+            // division and regular expression would open or close.
+            11 | 12 => self.pick(LEXICAL).to_owned(),
             1 => self.pick(&["module.exports", "exports.a", "module", "a", "1", "typeof exports", "{}"]).to_owned(),
             2 => {
                 format!("{}{gap}{}", self.pick(&["++", "--", "!", "-", "void ", "typeof ", "delete "]), self.target(0))

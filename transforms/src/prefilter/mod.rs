@@ -17,8 +17,9 @@
 //!   extend the operand (`===`, `!==`, `==`, `!=`, `&&`, `||`, `?` not starting `?.`, `)`, `]`, `}`, `,`, `;`,
 //!   `:` or the end of the text). `typeof exports.a` or `typeof exports++` keep the file.
 //!
-//! Anything else keeps the file, including occurrences inside strings, comments and regular expressions: those
-//! only make the filter keep files it could have skipped, never the reverse. Identifiers may be spelled with
+//! Anything else keeps the file. Occurrences inside strings, comments and regular expressions are the second
+//! stage's business: for JavaScript, the same criterion runs again on the code alone, with those blanked
+//! ([`code_only`]), when the text lexes for sure; otherwise they too keep the file. Identifiers may be spelled with
 //! Unicode escapes (`\u0065xports` is the identifier `exports`), so a file containing a `\u` escape that decodes
 //! to one of the letters of `exports` or `module` is always kept.
 //!
@@ -38,13 +39,24 @@
 //! asserting no finding: the fixtures, a generated set of near misses, random programs from a small grammar with
 //! comments and line breaks between tokens, and the pinned corpus (`transforms/tests/prefilter.rs`).
 
+mod code_only;
+
 use memchr::memmem;
 
-use crate::{Settings, Style};
+use crate::{Settings, SourceType, Style};
 
 /// Whether `source` may produce a finding under `settings`. `false` is a proof that the full analysis under
 /// these settings finds nothing (or fails to parse); `true` means the file must be analysed.
-pub fn may_have_findings(source: &str, settings: &Settings) -> bool {
+///
+/// Two stages: the bytes as they are, then, for JavaScript that the first stage keeps, the same criterion on the
+/// code alone (comments and the insides of literals blanked, [`code_only`]), when the text lexes for sure.
+pub fn may_have_findings(source: &str, source_type: SourceType, settings: &Settings) -> bool {
+    may_have_findings_in_bytes(source, settings)
+        && (source_type != SourceType::JavaScript
+            || code_only::code_only(source).is_none_or(|code| may_have_findings_in_bytes(&code, settings)))
+}
+
+fn may_have_findings_in_bytes(source: &str, settings: &Settings) -> bool {
     let bytes = source.as_bytes();
     if has_escape_of_letter(source) {
         return true;
@@ -297,7 +309,7 @@ mod tests {
     }
 
     fn skips_under(style: Style, source: &str) -> bool {
-        !may_have_findings(source, &Settings { style })
+        !may_have_findings(source, SourceType::JavaScript, &Settings { style })
     }
 
     #[test]
@@ -347,7 +359,6 @@ mod tests {
             "typeof (exports) .a",
             "this.#exports",
             "x = { exports }",
-            "'exports'",
             "var exports = 1",
             "function exports() {}",
         ] {
@@ -411,12 +422,28 @@ mod tests {
             "exports.a = 1; module.exports = {};",
             "exports.a = 1; typeof module",
             "exports.a = 1; f(module)",
-            "exports.a = 1; var s = 'module'",
-            "exports.a = 1; // the module\n",
             "exports.a = 1; 1. module",
         ] {
             assert!(!skips_under(Style::Mixed, source), "{source:?} must be kept");
         }
+    }
+
+    #[test]
+    fn second_stage_skips_words_in_literals_and_comments_of_javascript() {
+        let typescript = |source: &str| !may_have_findings(source, SourceType::TypeScript, &Settings::default());
+        for source in [
+            "exports.a = 1; var s = 'module'",
+            "exports.a = 1; // the module\n",
+            "exports.a = 1; /* module.exports */",
+            "exports.a = 1; x = /module/.test(s)",
+            "exports.a = 1; x = `the ${'module'}`",
+        ] {
+            assert!(skips_under(Style::Mixed, source), "{source:?} must be skipped");
+            assert!(!typescript(source), "{source:?} is kept in TypeScript");
+        }
+        assert!(skips("'exports'"));
+        // Where the lexer gives up, the first stage's answer stands.
+        assert!(!skips_under(Style::Mixed, "exports.a = 1; if (a) {}\n/'/.test(s); // module"));
     }
 
     #[test]
