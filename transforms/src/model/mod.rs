@@ -21,7 +21,6 @@ use crate::budget::TooComplex;
 use crate::parse::ResolvedScript;
 pub use gate::{answers_before_and_after_resolution, may_use_exports, may_use_exports_unresolved};
 pub use key_writes::KeyWrites;
-pub use kinds::ObjectKind;
 pub use scope::ModuleShadow;
 pub use value::{State, Value};
 
@@ -292,14 +291,17 @@ impl Trace {
         };
         let mut kinds: Vec<&kinds::ObjectKind> = Vec::new();
         for target in targets {
-            let ids = target.possible_ids().ok_or_else(unknown_value)?;
-            for id in ids.iter().filter(|id| **id != 0) {
-                kinds.push(self.kinds.get(id).ok_or_else(unknown_value)?);
-            }
+            kinds.extend(self.kinds_of(target).ok_or_else(unknown_value)?);
         }
         let call = self.write_calls.get(&reference.id);
         let keys = self.written_keys(reference);
         kinds.iter().try_for_each(|kind| keys.iter().try_for_each(|key| accepts_write(kind, call, *key)))
+    }
+
+    /// The kinds of object `value` may be, the module's initial exports object left out; `None` when one of them
+    /// is not known.
+    pub fn kinds_of(&self, value: Value) -> Option<Vec<&kinds::ObjectKind>> {
+        value.possible_ids()?.iter().filter(|id| **id != 0).map(|id| self.kinds.get(id)).collect()
     }
 
     /// The keys a property write writes: one (`None`: not known), or each key an `Object.assign` copies.

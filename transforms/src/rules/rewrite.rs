@@ -8,8 +8,7 @@ use std::sync::Arc;
 use crate::budget::TooComplex;
 use crate::diagnostic::{Applicability, Edit};
 use crate::model::{
-    AssignForm, EditForm, ExportModel, KeyWrites, ModuleShadow, ObjectKind, RefId, Reference, Target, Trace, Usage,
-    WriteCall,
+    AssignForm, EditForm, ExportModel, KeyWrites, ModuleShadow, RefId, Reference, Target, Trace, Usage, WriteCall,
 };
 
 pub struct RewritePlan {
@@ -265,13 +264,10 @@ fn preserves(trace: &Trace, rewritten: &HashSet<RefId>) -> bool {
 /// reads the initial object today; rewritten, it reads the export itself (its own key: it recurses), so the
 /// value it gives changes.
 fn export_may_have_getters(trace: &Trace, key_writes: &KeyWrites) -> bool {
-    let kinds = trace.end.rewritten_module_exports.possible_ids().map(|ids| {
-        ids.iter()
-            .filter(|id| **id != 0)
-            .map(|id| trace.kinds.get(id).is_none_or(ObjectKind::may_have_accessors))
-            .collect::<Vec<_>>()
-    });
-    key_writes.defines_any() || kinds.is_none_or(|kinds| kinds.into_iter().any(|getters| getters))
+    key_writes.defines_any()
+        || trace
+            .kinds_of(trace.end.rewritten_module_exports)
+            .is_none_or(|kinds| kinds.iter().any(|kind| kind.may_have_accessors()))
 }
 
 /// `deferred_reads_follow`: every `exports` reference is rewritten and no getter on the export may read one, so
